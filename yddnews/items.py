@@ -1,0 +1,57 @@
+"""The records yddnews produces. Field names and types are a contract (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Image:
+    url: str
+    caption: str | None = None
+
+
+@dataclass
+class Article:
+    article_no: int | None = None
+    url: str = ""
+    section: str | None = None
+    title: str = ""
+    subtitle: str | None = None
+    published_at: str = ""  # ISO 8601, +09:00
+    modified_at: str | None = None
+    reporters: list[str] = field(default_factory=list)
+    reporter_emails: list[str] = field(default_factory=list)
+    body: str = ""
+    images: list[dict] = field(default_factory=list)  # [{"url": str, "caption": str | None}]
+    fetched_at: str = ""  # UTC, ISO 8601
+
+
+@dataclass
+class WeatherReading:
+    observed_on: str  # YYYY-MM-DD, the page's header date
+    station: str
+    condition: str | None
+    temperature_c: float
+    provider: str = "기상청"
+    source_url: str = ""
+    fetched_at: str = ""
+
+    def key(self) -> tuple:
+        """Identity of a reading: the same widget state seen on many pages is one record."""
+        return (self.observed_on, self.station, self.condition, self.temperature_c)
+
+
+@dataclass
+class ExtractedPage:
+    """What the spiders hand to the pipelines: an article plus what rode along on its page.
+
+    The WeatherSplit pipeline sends `weather` to the weather dataset and passes `article` on,
+    so article feeds hold articles only.
+    """
+
+    article: Article
+    weather: list[WeatherReading] = field(default_factory=list)
+    path: str = "dom"  # which extraction path produced the article: "dom" or "text"
+    rendered: bool = False  # fetched through the browser
+    source: str = ""  # where the page came from (URL, or file path for dumps)

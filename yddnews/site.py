@@ -1,0 +1,94 @@
+"""The site's URL scheme: canonical article URLs, article numbers, listing URLs.
+
+Pure functions of a site root (YDD_SITE_URL) so the same code serves the real site and the
+local replica. http/https and www/non-www serve the same pages on the real site, so a URL
+belongs to the site when its host matches the root's host with or without `www.`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+DEFAULT_SITE_URL = "https://www.ybstv.net"
+
+ARTICLE_PATHS = ("/news/article.html", "/mobile/article.html")
+_NO_RE = re.compile(r"^\d{1,9}$")
+
+
+def normalize_root(site_url: str) -> str:
+    """`https://www.ybstv.net/` -> `https://www.ybstv.net` (no trailing slash)."""
+    return site_url.rstrip("/")
+
+
+def bare_host(host: str) -> str:
+    host = (host or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def site_host(site_url: str) -> str:
+    """Host (with port, if any) of the site root, for allowed_domains and offsite checks."""
+    return urlsplit(site_url).hostname or ""
+
+
+def is_site_url(url: str, site_url: str) -> bool:
+    """True when `url` points at the site (any scheme, with or without www, same port)."""
+    u, s = urlsplit(url), urlsplit(site_url)
+    if u.scheme not in ("http", "https"):
+        return False
+    if bare_host(u.hostname or "") != bare_host(s.hostname or ""):
+        return False
+    return u.port == s.port or (u.port is None and s.port is None)
+
+
+def article_no(url: str) -> int | None:
+    """Article number of an article URL (`/news/article.html?no=N`, mobile too), else None."""
+    parts = urlsplit(url)
+    if not any(parts.path.endswith(p) for p in ARTICLE_PATHS) and not parts.path.endswith(
+        "article.html"
+    ):
+        return None
+    if "/ezview/" in parts.path:  # legacy archive: a separate number space
+        return None
+    values = parse_qs(parts.query).get("no")
+    if not values or not _NO_RE.match(values[0]):
+        return None
+    return int(values[0])
+
+
+def article_url(site_url: str, no: int) -> str:
+    """The one canonical URL of article `no`."""
+    return f"{normalize_root(site_url)}/news/article.html?no={int(no)}"
+
+
+def section_list_url(site_url: str, sec_no: int | str, page: int = 1) -> str:
+    return f"{normalize_root(site_url)}/news/section_list_all.html?sec_no={sec_no}&page={page}"
+
+
+def all_list_url(site_url: str, page: int = 1) -> str:
+    return f"{normalize_root(site_url)}/news/article_list_all.html?page={page}"
+
+
+def writer_list_url(site_url: str, name: str, page: int = 1) -> str:
+    return (
+        f"{normalize_root(site_url)}/news/article_list_writer.html"
+        f"?name={quote(name)}&page={page}&user_no=0"
+    )
+
+
+def listing_page(url: str) -> int:
+    """1-based page number of a listing URL (1 when absent or malformed)."""
+    values = parse_qs(urlsplit(url).query).get("page")
+    try:
+        return max(1, int(values[0])) if values else 1
+    except ValueError:
+        return 1
+
+
+def section_no(url: str) -> str | None:
+    """sec_no of a section listing URL, else None."""
+    parts = urlsplit(url)
+    if not parts.path.endswith("section_list_all.html"):
+        return None
+    values = parse_qs(parts.query).get("sec_no")
+    return values[0] if values else None
