@@ -1,0 +1,35 @@
+from yddnews import site
+
+ROOT = "https://www.ybstv.net"
+
+
+def test_article_number_from_desktop_and_mobile_urls():
+    assert site.article_no("https://www.ybstv.net/news/article.html?no=68012") == 68012
+    assert site.article_no("http://ybstv.net/mobile/article.html?no=5&x=1") == 5
+    assert site.article_no("/news/article.html?sc=1&no=77") == 77
+
+
+def test_legacy_archive_and_junk_have_no_article_number():
+    assert site.article_no("https://www.ybstv.net/ezview/article_main.html?no=12") is None
+    assert site.article_no("https://www.ybstv.net/news/article.html?no=abc") is None
+    assert site.article_no("https://www.ybstv.net/news/section_list_all.html?sec_no=1") is None
+
+
+def test_one_canonical_url_per_article():
+    assert site.article_url(ROOT + "/", 60001) == "https://www.ybstv.net/news/article.html?no=60001"
+    assert site.article_url("http://127.0.0.1:8123", 7) == "http://127.0.0.1:8123/news/article.html?no=7"
+
+
+def test_www_and_scheme_variants_belong_to_the_site_but_other_hosts_do_not():
+    assert site.is_site_url("http://ybstv.net/news/article.html?no=1", ROOT)
+    assert site.is_site_url("https://www.ybstv.net/", ROOT)
+    assert not site.is_site_url("https://www.facebook.com/sharer.php?u=x", ROOT)
+    assert not site.is_site_url("file:///tmp/a.txt", ROOT)
+    assert not site.is_site_url("http://127.0.0.1:9/x", "http://127.0.0.1:8/")
+
+
+def test_listing_urls_and_their_page_numbers():
+    url = site.writer_list_url(ROOT, "나재희", 3)
+    assert "name=%EB%82%98%EC%9E%AC%ED%9D%AC" in url and site.listing_page(url) == 3
+    assert site.section_no(site.section_list_url(ROOT, 51, 2)) == "51"
+    assert site.listing_page(site.all_list_url(ROOT)) == 1

@@ -1,0 +1,190 @@
+"""HTML parsing and rendering to visible text (innerText-like), shared by every extractor."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def to_text(html: str | bytes) -> str:
+    """Decode page bytes: UTF-8 first, then the declared charset, else UTF-8 with replacement."""
+    if isinstance(html, str):
+        return html
+    data = bytes(html)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    m = _CHARSET_RE.search(data[:4096])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("utf-8", errors="replace")
+
+
+def parse_html(html: str | bytes):
+    """One lxml parse of a page; None when there is nothing parseable."""
+    try:
+        text = to_text(html)
+        if not text.strip():
+            return None
+        data = text.encode("utf-8", errors="replace")
+        return lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+
+
+def class_xpath(name: str) -> str:
+    """XPath predicate body: the element has class token `name`."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def classes(el) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+# --------------------------------------------------------------------------- render_text
+
+SKIP_TAGS = frozenset(
+    "script style noscript iframe template head title meta link svg object embed select "
+    "option canvas video audio map frame frameset button input textarea".split()
+)
+_BREAKS = {t: 2 for t in ("p", "h1", "h2", "h3", "h4", "h5", "h6")}
+_BREAKS.update(
+    {
+        t: 1
+        for t in (
+            "div section article header footer nav aside main ul ol dl dt dd blockquote figure "
+            "figcaption form fieldset address center pre hr table thead tbody tfoot caption tr "
+            "details summary body html"
+        ).split()
+    }
+)
+_BR, _BULLET, _TAB = object(), object(), object()
+_WS_RE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def is_hidden(el) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    if style:
+        s = style.replace(" ", "").lower()
+        return "display:none" in s or "visibility:hidden" in s
+    return False
+
+
+def _emit(el, out: list, alt: bool) -> None:
+    tag = el.tag
+    if isinstance(tag, str) and tag not in SKIP_TAGS and not is_hidden(el):
+        if tag == "br":
+            out.append(_BR)
+        elif tag == "img":
+            if alt and el.get("alt"):
+                out.append(el.get("alt"))
+        else:
+            brk = _BREAKS.get(tag, 0)
+            if tag == "li":
+                out.append(1)
+                out.append(_BULLET)
+            elif brk:
+                out.append(brk)
+            elif tag in ("td", "th") and el.getprevious() is not None:
+                out.append(_TAB)
+            if el.text:
+                out.append(el.text)
+            for child in el:
+                _emit(child, out, alt)
+            if brk or tag == "li":
+                out.append(brk or 1)
+    if el.tail:
+        out.append(el.tail)
+
+
+def _compose(pieces: list) -> str:
+    lines: list[str] = []
+    cur: list[str] = []
+    at_start = True
+    pending = 0
+
+    def flush() -> None:
+        nonlocal cur, at_start
+        lines.append("".join(cur).rstrip(" "))
+        cur = []
+        at_start = True
+
+    def open_line() -> None:
+        nonlocal pending
+        if pending:
+            if cur:
+                flush()
+            if lines:
+                blanks = 0
+                for ln in reversed(lines):
+                    if ln:
+                        break
+                    blanks += 1
+                lines.extend([""] * max(0, pending - 1 - blanks))
+            pending = 0
+
+    for p in pieces:
+        if isinstance(p, int):
+            pending = max(pending, p)
+        elif p is _BR:
+            if pending and cur:
+                open_line()
+            pending = 0
+            flush()
+        elif p is _BULLET:
+            open_line()
+            cur.append("  • ")
+            at_start = True
+        elif p is _TAB:
+            cur.append("\t")
+            at_start = True
+        else:
+            s = _WS_RE.sub(" ", p)
+            if at_start or pending:
+                s = s.lstrip(" ")
+            if not s:
+                continue
+            open_line()
+            cur.append(s)
+            at_start = False
+    if cur:
+        flush()
+    return "\n".join(lines).strip("\n")
+
+
+def render_element(el, *, img_alt: bool = False) -> str:
+    """Visible text of one element (see render_text)."""
+    out: list = []
+    tail = el.tail
+    el.tail = None
+    try:
+        _emit(el, out, img_alt)
+    finally:
+        el.tail = tail
+    return _compose(out)
+
+
+def render_text(html, *, img_alt: bool = False) -> str:
+    """The page's visible text the way a browser's innerText (and the seed file) shows it.
+
+    Block elements on their own lines (`<p>`, headings: a blank line around), `<li>` as `  • `
+    lines, `<br>` a line break, table cells separated by a tab, nothing from script / style /
+    iframe / hidden elements; `<img>` renders as nothing (as its alt text with `img_alt=True`).
+    Accepts a page (str / bytes) or an already parsed lxml element.
+    """
+    root = html if isinstance(html, etree._Element) else parse_html(html)
+    if root is None:
+        return ""
+    body = root.find("body") if root.tag == "html" else None
+    return render_element(body if body is not None else root, img_alt=img_alt)

@@ -1,0 +1,121 @@
+"""Listing pages (section, all-articles, writer, search) -> entries + pagination; menu -> sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from yddnews.site import article_no
+
+from .clean import normalize_space, parse_date
+from .dom import class_xpath, parse_html, render_element
+
+
+@dataclass
+class ListingEntry:
+    article_no: int
+    url: str  # absolute, as linked
+    title: str
+    date: str | None = None  # YYYY-MM-DD (KST day)
+    writer: str | None = None
+
+
+@dataclass
+class Listing:
+    entries: list[ListingEntry] = field(default_factory=list)
+    page_urls: list[str] = field(default_factory=list)  # absolute pagination links, in order
+
+
+_ART_LINK = ".//a[contains(@href,'article.html?no=') or contains(@href,'article.html?&no=')]"
+
+
+def _text(el) -> str:
+    return normalize_space(render_element(el)) if el is not None else ""
+
+
+def _items(root) -> list:
+    items = root.xpath(f"//ul[{class_xpath('art_list_all')}]/li")
+    if not items:
+        items = root.xpath(
+            "//*[contains(@class,'art_list') or contains(@class,'ara_0')]//li"
+            "[.//a[contains(@href,'article.html?no=')]]"
+        )
+    return items
+
+
+def _entry(li, base_url: str) -> ListingEntry | None:
+    links = li.xpath(_ART_LINK)
+    if not links:
+        return None
+    a = links[0]
+    url = urljoin(base_url, a.get("href").strip())
+    no = article_no(url)
+    if no is None:
+        return None
+    title_el = None
+    for xp in (".//h2", ".//h3", ".//h4", ".//strong", ".//*[contains(@class,'tit')]"):
+        found = li.xpath(xp)
+        if found:
+            title_el = found[0]
+            break
+    title = _text(title_el) if title_el is not None else ""
+    if not title:
+        title = normalize_space(a.get("title") or "") or _text(a)
+    date_el = li.xpath(".//*[contains(@class,'date')]")
+    date = parse_date(_text(date_el[0])) if date_el else None
+    if date is None:
+        date = parse_date(_text(li.xpath(".//*[contains(@class,'art_info')]")[0])) if li.xpath(
+            ".//*[contains(@class,'art_info')]"
+        ) else None
+    name_el = li.xpath(".//*[contains(@class,'name') or contains(@class,'writer')]")
+    writer = _text(name_el[0]) if name_el else None
+    return ListingEntry(article_no=no, url=url, title=title, date=date, writer=writer or None)
+
+
+def extract_listing(url: str, html) -> Listing:
+    """Entries (article number, URL, title, date, writer) and the pagination links."""
+    root = parse_html(html)
+    if root is None:
+        return Listing()
+    entries, seen = [], set()
+    for li in _items(root):
+        e = _entry(li, url)
+        if e and e.article_no not in seen:
+            seen.add(e.article_no)
+            entries.append(e)
+    pages: list[str] = []
+    anchors = root.xpath(f"//*[{class_xpath('btn_pagenum')}]//a[@href]")
+    if not anchors:
+        anchors = root.xpath(
+            "//*[contains(@class,'paging') or contains(@class,'pagination') or contains(@class,'page')]"
+            "//a[contains(@href,'page=')]"
+        )
+    for a in anchors:
+        href = a.get("href").strip()
+        if not href or href.startswith(("javascript:", "#")):
+            continue
+        abs_url = urljoin(url, href)
+        if abs_url not in pages:
+            pages.append(abs_url)
+    return Listing(entries=entries, page_urls=pages)
+
+
+def extract_section_links(url: str, html) -> list[tuple[str, str, str]]:
+    """(sec_no, name, absolute listing URL) of the menu's section links, de-duplicated, in order."""
+    root = parse_html(html)
+    if root is None:
+        return []
+    out: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for a in root.xpath("//a[contains(@href,'section_list_all') and contains(@href,'sec_no=')]"):
+        abs_url = urljoin(url, a.get("href").strip())
+        values = parse_qs(urlsplit(abs_url).query).get("sec_no")
+        if not values or not values[0].strip():
+            continue
+        sec = values[0].strip()
+        name = _text(a)
+        if sec in seen or not name:
+            continue
+        seen.add(sec)
+        out.append((sec, name, abs_url))
+    return out

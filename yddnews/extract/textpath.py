@@ -1,0 +1,135 @@
+"""The rendered-text path: an article from the page's visible text alone (the seed's form).
+
+Order of a page (SITE.md): header date, widget, `기상청 제공`, section line, title, subtitle
+line(s), info bullets (writer, `등록 ...`, `수정 ...`), body, copyright, a teaser of another
+article (headline + lead with its own byline), `가장많이 본기사` ... `더보기`.
+The `등록` line is the anchor: without it the text is not an article page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clean import finish_body, is_copyright, normalize_space, parse_kst
+from .weather import HEADER_DATE_RE, PROVIDER_LINE_RE, _WIDGET_LINE_RE
+
+_LABEL_DT = r"\s*[:：]?\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+PUBLISHED_RE = re.compile(r"(?:^|\s|•|\|)(?:등록|입력|등록일|입력일|게재)" + _LABEL_DT)
+MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:수정|수정일|업데이트)" + _LABEL_DT)
+_BULLET_RE = re.compile(r"^\s*•\s*")
+END_MARKERS_RE = re.compile(
+    r"^(?:가장\s*많이\s*본\s*기사|많이\s*본\s*(?:기사|뉴스)|인기\s*기사|더보기|관련\s*기사|"
+    r"이\s*기사를\s*공유합니다|기자의\s*다른\s*기사)\s*$"
+)
+_SECTION_BAD_RE = re.compile(r"[.\"'…?!,“”‘’:;]")
+_CAPTION_LINE_RE = re.compile(r"^[▲△]")
+
+
+@dataclass
+class TextFields:
+    section: str | None = None
+    title: str = ""
+    subtitle: str | None = None
+    published_at: str | None = None
+    modified_at: str | None = None
+    body: str = ""
+    reporters: list[str] = field(default_factory=list)
+    reporter_emails: list[str] = field(default_factory=list)
+
+
+def looks_like_section(line: str) -> bool:
+    return 0 < len(line) <= 12 and not _SECTION_BAD_RE.search(line)
+
+
+def _is_info_line(line: str) -> bool:
+    return bool(PUBLISHED_RE.search(line) or MODIFIED_RE.search(line))
+
+
+def text_fields(text: str) -> TextFields:
+    """Article fields from rendered text; all empty when there is no `등록` line."""
+    f = TextFields()
+    raw = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if raw and raw[0].startswith("URL:"):
+        raw = raw[1:]
+    lines = [normalize_space(r) for r in raw]
+    bullet = [bool(_BULLET_RE.match(r)) for r in raw]
+
+    # the widget ends at `기상청 제공`; the header never starts above it
+    floor = 0
+    for i, ln in enumerate(lines[:200]):
+        if PROVIDER_LINE_RE.match(ln):
+            floor = i + 1
+            break
+
+    anchor = None
+    for i in range(floor, len(lines)):
+        ln = lines[i]
+        if len(ln) <= 80 and PUBLISHED_RE.search(ln):
+            anchor = i
+            break
+    if anchor is None:
+        return f
+
+    # info block: contiguous short bullet / info lines around the anchor
+    top = anchor
+    while top - 1 >= floor and (not lines[top - 1] or (bullet[top - 1] and len(lines[top - 1]) <= 40)):
+        top -= 1
+    bottom = anchor + 1
+    while bottom < len(lines) and (
+        not lines[bottom] or (len(lines[bottom]) <= 40 and (bullet[bottom] or _is_info_line(lines[bottom])))
+    ):
+        bottom += 1
+    info = " ".join(lines[top:bottom])
+    m = PUBLISHED_RE.search(info)
+    f.published_at = parse_kst(m.group(1)) if m else None
+    m = MODIFIED_RE.search(info)
+    f.modified_at = parse_kst(m.group(1)) if m else None
+
+    # header lines: non-blank, non-bullet lines above the info block
+    head: list[str] = []
+    i = top - 1
+    while i >= floor and len(head) < 6:
+        ln = lines[i]
+        if ln:
+            if bullet[i] or HEADER_DATE_RE.match(ln) or _WIDGET_LINE_RE.match(raw[i]):
+                break
+            head.append(ln)
+        i -= 1
+    head.reverse()
+    if head:
+        sec_i = None
+        for k in range(len(head) - 1):
+            if looks_like_section(head[k]) and len(head) - k <= 4:
+                sec_i = k
+                break
+        if sec_i is not None:
+            f.section = head[sec_i]
+            f.title = head[sec_i + 1]
+            subs = head[sec_i + 2:]
+        else:
+            t = 0 if len(head) <= 3 else len(head) - 2
+            f.title = head[t]
+            subs = head[t + 1:]
+        f.subtitle = "\n".join(subs) or None
+
+    # body: after the info block up to copyright / most-read / end
+    paragraphs: list[str] = []
+    table: list[str] = []
+    for k in range(bottom, len(lines)):
+        ln = lines[k]
+        if END_MARKERS_RE.match(ln) or (ln and is_copyright(ln)):
+            break
+        if "\t" in raw[k]:
+            table.append(" | ".join(normalize_space(c) for c in raw[k].split("\t")))
+            continue
+        if table:
+            paragraphs.append("\n".join(table))
+            table = []
+        if not ln or _CAPTION_LINE_RE.match(ln):
+            continue
+        paragraphs.append(_BULLET_RE.sub("", ln) if bullet[k] else ln)
+    if table:
+        paragraphs.append("\n".join(table))
+    f.body, f.reporters, f.reporter_emails = finish_body(paragraphs)
+    return f

@@ -1,0 +1,151 @@
+"""Item pipelines, one job each. Items pass through every stage; a stage acts on the types it
+knows and hands everything else on unchanged.
+
+ExtractedPage -> SplitWeather -> Article -> CleanArticle -> ValidateArticle -> (Article or
+Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave here).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from yddnews import site
+from yddnews.datasets import Datasets
+from yddnews.items import Article, ExtractedPage, WeatherReading
+
+REQUIRED = ("url", "title", "published_at", "body")
+
+
+@dataclass
+class Reject:
+    """An item that will not be exported, with why. Written to YDD_REJECTS_FEED."""
+
+    url: str
+    reasons: list[str]
+    extracted: Any = None
+    source: str = ""
+
+
+class _Stage:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.datasets = Datasets.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
+class SplitWeather(_Stage):
+    """Weather readings go to the weather dataset; the article goes on alone."""
+
+    def process_item(self, item):
+        if isinstance(item, ExtractedPage):
+            for reading in item.weather:
+                self.datasets.add_weather(reading)
+            self.stats.inc_value(f"ydd/path/{item.path}")
+            if item.rendered:
+                self.stats.inc_value("ydd/rendered")
+            return item.article
+        if isinstance(item, WeatherReading):
+            # The weather spider's own items: stored and exported once per crawl.
+            if not self.datasets.add_weather(item):
+                raise DropItem(f"same reading already exported: {item.key()}")
+        return item
+
+
+def _clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value).strip()
+
+
+class CleanArticle(_Stage):
+    """Last normalization before validation: NFC, stripped strings, fetch time, no dup names."""
+
+    def process_item(self, item):
+        if not isinstance(item, Article):
+            return item
+        for name in ("title", "body", "section", "subtitle"):
+            setattr(item, name, _clean_text(getattr(item, name)))
+        item.title = item.title or ""
+        item.body = item.body or ""
+        item.section = item.section or None
+        item.subtitle = item.subtitle or None
+        item.reporters = list(dict.fromkeys(r for r in (_clean_text(x) for x in item.reporters) if r))
+        item.reporter_emails = list(dict.fromkeys(item.reporter_emails))
+        if not item.fetched_at:
+            item.fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return item
+
+
+class ValidateArticle(_Stage):
+    """Articles missing a required field become Reject records."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.site_url = crawler.settings.get("YDD_SITE_URL")
+
+    def problems(self, article: Article) -> list[str]:
+        reasons = [f"missing {name}" for name in REQUIRED if not getattr(article, name)]
+        if article.article_no is None and site.is_site_url(article.url, self.site_url):
+            reasons.append("missing article_no")
+        if "\ufffd" in article.body or "\ufffd" in article.title:
+            reasons.append("broken encoding (U+FFFD in text)")
+        return reasons
+
+    def process_item(self, item):
+        if not isinstance(item, Article):
+            return item
+        reasons = self.problems(item)
+        if reasons:
+            return Reject(item.url, reasons, extracted=item)
+        return item
+
+
+class DropDuplicates(_Stage):
+    """One record per article per crawl."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.seen: set[str] = set()
+
+    def process_item(self, item):
+        if not isinstance(item, Article):
+            return item
+        key = str(item.article_no) if item.article_no is not None else item.url
+        if key in self.seen:
+            return Reject(item.url, ["duplicate: already exported in this crawl"], extracted=None)
+        self.seen.add(key)
+        return item
+
+
+class StoreItems(_Stage):
+    """Upsert articles into the dataset store; count new / updated / unchanged."""
+
+    def open_spider(self, spider=None):
+        self.datasets.start_run()
+
+    def process_item(self, item):
+        if isinstance(item, Article):
+            store = self.datasets.store
+            outcome = store.upsert_article(ItemAdapter(item).asdict()) if store else "exported"
+            self.stats.inc_value(f"ydd/articles/{outcome}")
+        return item
+
+
+class WriteRejects(_Stage):
+    """Reject records go to the rejects file and stop here, so feeds never see them."""
+
+    def process_item(self, item):
+        if isinstance(item, Reject):
+            self.datasets.reject(item.url, item.reasons, item.extracted, item.source)
+            raise DropItem(f"rejected {item.url}: {'; '.join(item.reasons)}")
+        return item

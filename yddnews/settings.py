@@ -1,0 +1,82 @@
+"""yddnews settings. Every knob is documented here; override any of them with `-s NAME=VALUE`.
+
+Groups: the site, the outputs, politeness, robustness, rendering, monitoring.
+"""
+
+BOT_NAME = "yddnews"
+SPIDER_MODULES = ["yddnews.spiders"]
+NEWSPIDER_MODULE = "yddnews.spiders"
+COMMANDS_MODULE = "yddnews.commands"
+
+# --- The site ---------------------------------------------------------------------------
+# Root of the site to crawl. The local replica: -s YDD_SITE_URL=http://127.0.0.1:PORT
+YDD_SITE_URL = "https://www.ybstv.net"
+# Weather stations of the page widget, in the order the site shows them. Other stations that
+# appear in the widget's shape are kept too (sister sites show other lists).
+YDD_WEATHER_STATIONS = [
+    "동두천", "강릉", "서울", "대전", "대구", "울산", "광주", "부산",
+    "고창", "제주", "강화", "보은", "금산", "강진군", "경주시", "거제",
+]
+
+# --- Outputs ----------------------------------------------------------------------------
+# Relative paths are resolved against the directory the crawl starts in; under Scrapyd give
+# absolute paths (see README). `%(name)s` (spider) and `%(time)s` (UTC start) are expanded.
+# Weather readings split off the articles, one per distinct reading; .jsonl or .csv. Empty = off.
+YDD_WEATHER_FEED = "data/weather.jsonl"
+# Every item that is not exported, with its URL and reasons (JSON Lines). Empty = off.
+YDD_REJECTS_FEED = "data/rejects.jsonl"
+# SQLite dataset store: articles, weather readings, crawl runs; also the incremental state.
+# Empty = off (then every crawl is a full crawl).
+YDD_STORE = "data/yddnews.sqlite"
+
+FEED_EXPORT_ENCODING = "utf-8"  # Hangul unescaped in JSON
+FEED_EXPORTERS = {"csv": "yddnews.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
+FEED_EXPORT_FIELDS = None  # the dataclass field order
+
+# --- Politeness (defaults are for the real site) ----------------------------------------
+USER_AGENT = "yddnews/1.0 (+https://github.com/yddnews/yddnews#readme)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# YDD_POLITE = False drops the delays and raises concurrency: for the local replica only.
+YDD_POLITE = True
+YDD_IMPOLITE_CONCURRENCY = 16
+
+# --- Robustness -------------------------------------------------------------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3  # transient 5xx, timeouts and dropped connections are retried this often
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# 404 and other error statuses reach the spider, which records them as rejects.
+HTTPERROR_ALLOW_ALL = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# --- Pipelines and extensions -----------------------------------------------------------
+ITEM_PIPELINES = {
+    "yddnews.pipelines.SplitWeather": 100,  # weather -> weather dataset; article goes on
+    "yddnews.pipelines.CleanArticle": 200,
+    "yddnews.pipelines.ValidateArticle": 300,  # failing items become Reject records
+    "yddnews.pipelines.DropDuplicates": 400,
+    "yddnews.pipelines.StoreItems": 500,
+    "yddnews.pipelines.WriteRejects": 900,  # Reject records -> rejects feed, not exported
+}
+EXTENSIONS = {
+    "yddnews.summary.CrawlSummary": 500,
+}
+
+# --- Rendering (scrapy-playwright) ------------------------------------------------------
+# never: plain HTTP only; fallback: render only pages whose plain fetch lacks the article;
+# always: render every article page.
+YDD_RENDER = "fallback"
+# Browser executable; empty = /usr/bin/chromium if present, else Playwright's own browser.
+YDD_CHROMIUM = ""
+
+# --- Scrapy defaults kept explicit ------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,1 @@
+"""Spiders: crawl strategy only. Extraction lives in yddnews.extract, outputs in the pipelines."""

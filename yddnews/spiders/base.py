@@ -1,0 +1,68 @@
+"""What every yddnews spider shares: the site root, politeness, fetch times, failure records."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import scrapy
+from twisted.internet.error import (
+    ConnectionDone,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from yddnews import site
+from yddnews.pipelines import Reject
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def failure_reason(failure) -> str:
+    """A precise, stable reason for a request that failed after its retries."""
+    exc = failure.value
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout: retries exhausted"
+    if failure.check(ResponseFailed, ResponseNeverReceived, ConnectionLost, ConnectionDone):
+        return "dropped connection: retries exhausted"
+    if failure.check(ConnectionRefusedError):
+        return "connection refused: retries exhausted"
+    if failure.check(DNSLookupError):
+        return "dns lookup failed"
+    return f"download error: {type(exc).__name__}: {exc}"
+
+
+class SiteSpider(scrapy.Spider):
+    """A spider of the site at YDD_SITE_URL."""
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if not settings.getbool("YDD_POLITE", True):
+            n = settings.getint("YDD_IMPOLITE_CONCURRENCY", 16)
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+            settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+            settings.set("CONCURRENT_REQUESTS", n, priority="spider")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", n, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.site_url = site.normalize_root(crawler.settings.get("YDD_SITE_URL"))
+        # The bare host covers www. and non-www.; nothing else is ever requested.
+        spider.allowed_domains = [site.bare_host(site.site_host(spider.site_url))]
+        spider.stations = crawler.settings.getlist("YDD_WEATHER_STATIONS")
+        return spider
+
+    def on_failure(self, failure):
+        """Errback: a request that failed for good becomes a reject record."""
+        request = failure.request
+        kind = request.meta.get("ydd_kind", "page")
+        self.crawler.stats.inc_value(f"ydd/failed/{kind}")
+        self.logger.warning("giving up on %s (%s): %s", request.url, kind, failure_reason(failure))
+        yield Reject(request.url, [failure_reason(failure)], source=request.url)

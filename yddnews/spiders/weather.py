@@ -1,0 +1,37 @@
+"""`scrapy crawl weather`: the current readings of the home page's weather widget.
+
+The job to schedule hourly. Yields WeatherReading items (`-O weather.csv` works); they are also
+written to YDD_WEATHER_FEED and the store like the readings split off articles.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+from yddnews.extract import extract_weather_html
+from yddnews.pipelines import Reject
+from yddnews.spiders.base import SiteSpider, utc_now
+
+
+class WeatherSpider(SiteSpider):
+    name = "weather"
+
+    async def start(self):
+        yield scrapy.Request(
+            self.site_url + "/", callback=self.parse, errback=self.on_failure,
+            meta={"ydd_kind": "home"}, dont_filter=True,
+        )
+
+    def parse(self, response):
+        self.crawler.stats.inc_value("ydd/pages/home")
+        if response.status >= 400:
+            yield Reject(response.url, [f"http {response.status}"])
+            return
+        readings = extract_weather_html(response.url, response.body, stations=self.stations)
+        if not readings:
+            yield Reject(response.url, ["no weather widget found on the page"])
+            return
+        fetched_at = utc_now()
+        for reading in readings:
+            reading.fetched_at = fetched_at
+            yield reading

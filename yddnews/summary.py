@@ -1,0 +1,90 @@
+"""The one-screen summary at the end of every crawl, and the run record in the store."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from scrapy import signals
+
+from yddnews.datasets import Datasets
+
+logger = logging.getLogger(__name__)
+
+
+def _prefixed(stats: dict, prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+
+
+def summary_counts(stats: dict, elapsed: float) -> dict:
+    """The numbers the summary shows (also stored with the run)."""
+    articles = _prefixed(stats, "ydd/articles/")
+    rejects = _prefixed(stats, "ydd/rejects/")
+    return {
+        "articles_exported": sum(articles.values()),
+        "articles": articles,
+        "weather_readings": stats.get("ydd/weather/readings", 0),
+        "weather_new": stats.get("ydd/weather/new", 0),
+        "rejects": stats.get("ydd/rejects", 0),
+        "rejects_by_reason": rejects,
+        "pages_fetched": stats.get("downloader/response_count", 0),
+        "pages": _prefixed(stats, "ydd/pages/"),
+        "http_errors": sum(
+            v for k, v in _prefixed(stats, "downloader/response_status_count/").items()
+            if k[:1] in "45"
+        ),
+        "download_errors": stats.get("downloader/exception_count", 0),
+        "paths": _prefixed(stats, "ydd/path/"),
+        "rendered": stats.get("ydd/rendered", 0),
+        "ids_missing": stats.get("ydd/ids/missing", 0),
+        "elapsed_seconds": round(elapsed, 1),
+    }
+
+
+def _pairs(d: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"
+
+
+def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str:
+    a = c["articles"]
+    lines = [
+        f"yddnews summary: {spider} finished ({reason}) in {c['elapsed_seconds']} s",
+        f"  pages fetched    {c['pages_fetched']} ({_pairs(c['pages'])}); "
+        f"HTTP errors {c['http_errors']}, download errors {c['download_errors']}",
+        f"  articles         {c['articles_exported']} exported: "
+        f"{a.get('new', 0)} new, {a.get('updated', 0)} updated, {a.get('unchanged', 0)} unchanged"
+        + (f" ({a['exported']} without a store)" if a.get("exported") else ""),
+        f"  extraction       {_pairs(c['paths'])}; rendered by browser {c['rendered']}",
+        f"  weather          {c['weather_readings']} readings, {c['weather_new']} new to the store",
+        f"  rejects          {c['rejects']}: {_pairs(c['rejects_by_reason'])}",
+    ]
+    if c["ids_missing"]:
+        lines.append(f"  ids              {c['ids_missing']} numbers have no article")
+    outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]
+    if datasets.weather_path:
+        outputs.append(f"weather {datasets.weather_path}")
+    if datasets.rejects_path:
+        outputs.append(f"rejects {datasets.rejects_path}")
+    lines.append("  outputs          " + "; ".join(outputs))
+    return "\n".join(lines)
+
+
+class CrawlSummary:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.started = datetime.now(timezone.utc)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        elapsed = (datetime.now(timezone.utc) - self.started).total_seconds()
+        counts = summary_counts(stats, elapsed)
+        datasets = Datasets.of(self.crawler)
+        text = format_summary(spider.name, reason, counts, datasets)
+        datasets.finish(reason, counts)
+        logger.info("\n%s", text)
+        self.crawler.stats.set_value("ydd/summary", text)
