@@ -94,7 +94,7 @@ def _rng(*parts) -> random.Random:
 # text helpers
 _JOSA = {"은": ("은", "는"), "는": ("은", "는"), "이": ("이", "가"), "가": ("이", "가"),
          "을": ("을", "를"), "를": ("을", "를"), "과": ("과", "와"), "와": ("과", "와")}
-_SLOT_RE = re.compile(r"\{(\w+)\}(은|는|이|가|을|를|과|와)?(?=[\s,.\"'…)]|$)?")
+_SLOT_RE = re.compile(r"\{(\w+)\}(은|는|이|가|을|를|과|와)?")
 
 
 def _batchim(word: str) -> bool:
@@ -102,6 +102,8 @@ def _batchim(word: str) -> bool:
         code = ord(ch) - 0xAC00
         if 0 <= code < 11172:
             return code % 28 != 0
+        if ch == "%":
+            return False  # 퍼센트
         if ch.isdigit():
             return ch in "013678"  # 영, 일, 삼, 육, 칠, 팔
     return False
@@ -400,7 +402,7 @@ class Replica:
             style = "sig"
         else:
             r = rng.random()
-            table = [(0.05, "none"), (0.09, "sig"), (0.15, "nospace"), (0.19, "advisor"),
+            table = [(0.035, "none"), (0.08, "sig"), (0.14, "nospace"), (0.18, "advisor"),
                      (0.23, "housewife"), (0.29, "two"), (0.34, "quoted"), (0.39, "email")]
             style = next((s for p, s in table if r < p), "std")
         column = style == "none"
@@ -491,6 +493,11 @@ class Replica:
         }
 
     def _sentence(self, rng: random.Random, slots: dict, pool: list[str]) -> str:
+        # a per-article deck: templates are not repeated before the pool is used up
+        deck = slots.setdefault("_deck", {}).setdefault(id(pool), [])
+        if not deck:
+            deck.extend(rng.sample(pool, len(pool)))
+        template = deck.pop()
         # re-draw a few slots so one article is not the same person and place throughout
         local = dict(slots)
         if rng.random() < 0.4:
@@ -498,7 +505,7 @@ class Replica:
         if rng.random() < 0.3:
             local["groups"] = rng.choice(W.GROUPS)
         local["n"] = rng.randint(2, 60)
-        return fill(rng.choice(pool), local)
+        return fill(template, local)
 
     # --- the article -----------------------------------------------------------------------
     def _article(self, i: int) -> Article:
@@ -584,20 +591,14 @@ class Replica:
             blocks.append(self._image(rng, m, img_count, slots))
             img_count += 1
         if by.style == "sig":
-            # the signature must close the last paragraph: keep the last block a paragraph
-            while blocks and blocks[-1]["k"] != "p":
-                moved = blocks.pop()
-                if moved["k"] != "empty":
-                    idx = max(0, len(blocks) - 1)
-                    blocks.insert(idx, moved)
+            # the signature closes the last text block: make sure that one is a paragraph
+            last = max(k for k, b in enumerate(blocks) if b["k"] in ("p", "brs", "table"))
+            if blocks[last]["k"] != "p":
+                blocks.append({"k": "p", "t": self._sentence(rng, slots, pool)})
         elif rng.random() < 0.1:
             blocks.append({"k": "copy", "t": COPYRIGHT_EN if rng.random() < 0.5 else COPYRIGHT_KO})
-        # the byline goes on the first text block: make sure it is a plain paragraph
         first = next(k for k, b in enumerate(blocks) if b["k"] in ("p", "brs", "table"))
-        if blocks[first]["k"] != "p":
-            blocks.insert(first, {"k": "p", "t": paras[0]})
-            if blocks[first + 1]["k"] == "brs":
-                pass
+        assert blocks[first]["k"] == "p"  # the byline goes there
         return blocks, quoted
 
     def _image(self, rng: random.Random, m: Meta, k: int, slots: dict) -> dict:
@@ -694,7 +695,7 @@ def _snapshot(seed, sid: int) -> list[tuple[str, str | None, float]]:
             t = 0.0
         if t == 0:
             t = 0.0  # never -0.0
-        cond = None if rng.random() < 0.12 else rng.choice(W.CONDITIONS)
+        cond = None if rng.random() < 0.12 else rng.choices(W.CONDITIONS, (8, 4, 5, 4, 2, 2, 1))[0]
         out.append((station, cond, t))
     return out
 

@@ -5,7 +5,6 @@ One instance per crawl, shared by the spiders, the pipelines and the summary (`D
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,6 +13,12 @@ from itemadapter import ItemAdapter
 from yddnews.items import WeatherReading
 from yddnews.outputs import RecordFile, expand_path, reject_record
 from yddnews.store import WEATHER_FIELDS, DatasetStore
+
+
+# Store state: "1" when the store holds every listed article as of the last complete walk of
+# the listings. Only then may a crawl stop paging at the first known article; after a killed or
+# partial crawl the next one walks the listings to their end (skipping known articles).
+LISTINGS_COMPLETE = "listings_complete"
 
 
 class Datasets:
@@ -35,7 +40,8 @@ class Datasets:
         self.store = DatasetStore(settings["YDD_STORE"]) if settings.get("YDD_STORE") else None
         self.run_id: int | None = None
         self.weather_seen: set[tuple] = set()
-        self.counts: Counter[str] = Counter()
+        # Set by a spider whose crawl, if it finishes, has walked every listing to its end.
+        self.walks_all_listings = False
 
     @property
     def spider_name(self) -> str:
@@ -82,6 +88,9 @@ class Datasets:
     # --- end of crawl -------------------------------------------------------------------
     def finish(self, reason: str, counts: dict) -> None:
         if self.store is not None:
+            if (self.walks_all_listings and reason == "finished"
+                    and not self.stats.get_value("ydd/failed/listing")):
+                self.store.set_state(LISTINGS_COMPLETE, "1")
             if self.run_id is not None:
                 self.store.finish_run(self.run_id, reason, counts)
             self.store.close()

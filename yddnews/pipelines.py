@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from yddnews import site
@@ -122,23 +123,37 @@ class DropDuplicates(_Stage):
             return item
         key = str(item.article_no) if item.article_no is not None else item.url
         if key in self.seen:
-            return Reject(item.url, ["duplicate: already exported in this crawl"], extracted=None)
+            # The same article twice (a resumed crawl's restored queue, a listing repeating
+            # itself): exported once, so not a reject; counted.
+            self.stats.inc_value("ydd/duplicates")
+            raise DropItem(f"already exported in this crawl: {item.url}")
         self.seen.add(key)
         return item
 
 
 class StoreItems(_Stage):
-    """Upsert articles into the dataset store; count new / updated / unchanged."""
+    """Upsert articles into the dataset store; count new / updated / unchanged.
+
+    The store is written when the item has been exported (item_scraped), not before: a crawl
+    killed in between re-fetches the article next time instead of having it in the store but in
+    no feed.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     def open_spider(self, spider=None):
         self.datasets.start_run()
 
     def process_item(self, item):
+        return item
+
+    def item_scraped(self, item, response=None, spider=None):
         if isinstance(item, Article):
             store = self.datasets.store
             outcome = store.upsert_article(ItemAdapter(item).asdict()) if store else "exported"
             self.stats.inc_value(f"ydd/articles/{outcome}")
-        return item
 
 
 class WriteRejects(_Stage):

@@ -32,6 +32,12 @@ YDD_STORE = "data/yddnews.sqlite"
 FEED_EXPORT_ENCODING = "utf-8"  # Hangul unescaped in JSON
 FEED_EXPORTERS = {"csv": "yddnews.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
 FEED_EXPORT_FIELDS = None  # the dataclass field order
+# Local feed files are written through, item by item, so a killed crawl keeps every item it
+# exported (yddnews/feeds.py).
+FEED_STORAGES = {
+    "": "yddnews.feeds.WriteThroughFileFeedStorage",
+    "file": "yddnews.feeds.WriteThroughFileFeedStorage",
+}
 
 # --- Politeness (defaults are for the real site) ----------------------------------------
 USER_AGENT = "yddnews/1.0 (+https://github.com/yddnews/yddnews#readme)"
@@ -57,6 +63,7 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 HTTPERROR_ALLOW_ALL = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "yddnews.logformatter.QuietDropLogFormatter"  # no item dumps in the log
 
 # --- Pipelines and extensions -----------------------------------------------------------
 ITEM_PIPELINES = {

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS weather (
     provider TEXT, source_url TEXT, fetched_at TEXT,
     PRIMARY KEY (observed_on, station, condition, temperature_c)
 );
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     spider TEXT, started_at TEXT, finished_at TEXT, finish_reason TEXT, counts TEXT
@@ -147,6 +148,18 @@ class DatasetStore:
             row = dict(zip(WEATHER_FIELDS, values))
             row["condition"] = row["condition"] or None
             yield row
+
+    # --- crawl state --------------------------------------------------------------------
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO state (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # --- runs ---------------------------------------------------------------------------
     def start_run(self, spider: str) -> int:

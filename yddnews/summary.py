@@ -37,6 +37,8 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "paths": _prefixed(stats, "ydd/path/"),
         "rendered": stats.get("ydd/rendered", 0),
         "ids_missing": stats.get("ydd/ids/missing", 0),
+        "duplicates": stats.get("ydd/duplicates", 0),
+        "outside_window": stats.get("ydd/window/outside", 0),
         "elapsed_seconds": round(elapsed, 1),
     }
 
@@ -58,6 +60,9 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
         f"  weather          {c['weather_readings']} readings, {c['weather_new']} new to the store",
         f"  rejects          {c['rejects']}: {_pairs(c['rejects_by_reason'])}",
     ]
+    if c["duplicates"] or c["outside_window"]:
+        lines.append(f"  skipped          {c['duplicates']} duplicates of exported articles, "
+                     f"{c['outside_window']} outside the since/until window")
     if c["ids_missing"]:
         lines.append(f"  ids              {c['ids_missing']} numbers have no article")
     outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]

@@ -122,11 +122,10 @@ def _section(art_top, title_el, container, root) -> str | None:
                 if t:
                     return t if looks_like_section(t) else None
                 prev = prev.getprevious()
-    scope = container if container is not None else root
-    for a in scope.xpath(".//a[contains(@href,'section_list_all')]"):
-        t = _text(a)
-        if t and looks_like_section(t):
-            if title_el is None or _precedes(a, title_el):
+    if container is not None and title_el is not None:  # a breadcrumb link before the title
+        for a in container.xpath(".//a[contains(@href,'section_list_all')]"):
+            t = _text(a)
+            if t and looks_like_section(t) and _precedes(a, title_el):
                 return t
     return _meta(root, "article:section")
 
@@ -404,12 +403,13 @@ def extract_article_html(
     art = _dom_article(root, url)
     path = "dom"
     if not (art.title and art.published_at and art.body):
-        text = render_text(root)
-        tf = text_fields(text)
+        tf = text_fields(render_text(root, captions=False))
         if not art.title and tf.title or not art.body and tf.body:
             path = "text"
-        if not art.title:
+        if not art.title and tf.title:
             art.title = tf.title
+            art.section = tf.section or art.section
+            art.subtitle = tf.subtitle or art.subtitle
         if not art.body:
             art.body, art.reporters, art.reporter_emails = tf.body, tf.reporters, tf.reporter_emails
         art.published_at = art.published_at or tf.published_at or ""

@@ -81,9 +81,17 @@ def is_hidden(el) -> bool:
     return False
 
 
-def _emit(el, out: list, alt: bool) -> None:
+_CAPTION_RE = re.compile(r"caption|(?:^|[_\-\s])cap(?:[_\-\s]|$)", re.I)
+
+
+def _emit(el, out: list, alt: bool, captions: bool = True) -> None:
     tag = el.tag
-    if isinstance(tag, str) and tag not in SKIP_TAGS and not is_hidden(el):
+    if (
+        isinstance(tag, str)
+        and tag not in SKIP_TAGS
+        and not is_hidden(el)
+        and (captions or not (tag == "figcaption" or _CAPTION_RE.search(el.get("class") or "")))
+    ):
         if tag == "br":
             out.append(_BR)
         elif tag == "img":
@@ -101,7 +109,7 @@ def _emit(el, out: list, alt: bool) -> None:
             if el.text:
                 out.append(el.text)
             for child in el:
-                _emit(child, out, alt)
+                _emit(child, out, alt, captions)
             if brk or tag == "li":
                 out.append(brk or 1)
     if el.tail:
@@ -163,28 +171,30 @@ def _compose(pieces: list) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def render_element(el, *, img_alt: bool = False) -> str:
+def render_element(el, *, img_alt: bool = False, captions: bool = True) -> str:
     """Visible text of one element (see render_text)."""
     out: list = []
     tail = el.tail
     el.tail = None
     try:
-        _emit(el, out, img_alt)
+        _emit(el, out, img_alt, captions)
     finally:
         el.tail = tail
     return _compose(out)
 
 
-def render_text(html, *, img_alt: bool = False) -> str:
+def render_text(html, *, img_alt: bool = False, captions: bool = True) -> str:
     """The page's visible text the way a browser's innerText (and the seed file) shows it.
 
     Block elements on their own lines (`<p>`, headings: a blank line around), `<li>` as `  • `
     lines, `<br>` a line break, table cells separated by a tab, nothing from script / style /
     iframe / hidden elements; `<img>` renders as nothing (as its alt text with `img_alt=True`).
+    `captions=False` leaves out image captions (`figcaption`, `*caption*` classes): a browser
+    shows them, but they are not body, and plain text cannot tell them apart.
     Accepts a page (str / bytes) or an already parsed lxml element.
     """
     root = html if isinstance(html, etree._Element) else parse_html(html)
     if root is None:
         return ""
     body = root.find("body") if root.tag == "html" else None
-    return render_element(body if body is not None else root, img_alt=img_alt)
+    return render_element(body if body is not None else root, img_alt=img_alt, captions=captions)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import finish_body, is_copyright, normalize_space, parse_kst
+from .clean import finish_body, is_copyright, normalize_space, parse_kst, starts_with_byline, strip_signature
 from .weather import HEADER_DATE_RE, PROVIDER_LINE_RE, _WIDGET_LINE_RE
 
 _LABEL_DT = r"\s*[:：]?\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
@@ -24,6 +24,13 @@ END_MARKERS_RE = re.compile(
 )
 _SECTION_BAD_RE = re.compile(r"[.\"'…?!,“”‘’:;]")
 _CAPTION_LINE_RE = re.compile(r"^[▲△]")
+# a line made only of share / print / font-size button labels
+_SHARE_LINE_RE = re.compile(
+    r"^(?:\s*(?:페이스북|트위터|카카오톡|카카오스토리|카카오|네이버\s*블로그|네이버|밴드|라인|핀터레스트|"
+    r"facebook|twitter|kakao|band|URL\s*복사|링크\s*복사|주소\s*복사|공유(?:하기)?|스크랩|인쇄|프린트|"
+    r"기사\s*프린트|이메일|메일|글씨\s*(?:크게|작게)|글자\s*(?:크게|작게)|가\+|가-|닫기|[|·>]))+\s*$",
+    re.I,
+)
 
 
 @dataclass
@@ -126,10 +133,18 @@ def text_fields(text: str) -> TextFields:
         if table:
             paragraphs.append("\n".join(table))
             table = []
-        if not ln or _CAPTION_LINE_RE.match(ln):
+        if not ln or _CAPTION_LINE_RE.match(ln) or _SHARE_LINE_RE.match(ln):
             continue
         paragraphs.append(_BULLET_RE.sub("", ln) if bullet[k] else ln)
+        if strip_signature(ln) is not None:  # an old article's signature closes its body
+            break
     if table:
         paragraphs.append("\n".join(table))
+    # short leftovers of the header (buttons, labels) before a leading byline paragraph
+    for k, p in enumerate(paragraphs[:4]):
+        if starts_with_byline(p):
+            if k and all(len(q) <= 40 for q in paragraphs[:k]):
+                del paragraphs[:k]
+            break
     f.body, f.reporters, f.reporter_emails = finish_body(paragraphs)
     return f

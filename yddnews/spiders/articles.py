@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import scrapy
 
 from yddnews import site
-from yddnews.datasets import Datasets
+from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.pipelines import Reject
 from yddnews.spiders.args import (
@@ -60,13 +60,25 @@ class ArticlesSpider(SiteSpider):
         self.seen_in_listing: dict[str, set[int]] = {}
         self.requested: set[int] = set()
         self.known: set[int] = set()
+        self.stop_at_known = False
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
-        store = Datasets.of(self.crawler).store
+        datasets = Datasets.of(self.crawler)
+        store = datasets.store
+        walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
+                         or self.max_pages)
         if store is not None and not self.full:
             self.known = store.known_article_nos()
-            self.logger.info("incremental: %d articles already in the store", len(self.known))
+            self.stop_at_known = store.get_state(LISTINGS_COMPLETE) == "1"
+            self.logger.info(
+                "incremental: %d articles already in the store; %s", len(self.known),
+                "paging stops at known articles" if self.stop_at_known
+                else "the last full walk did not finish, so listings are walked to their end",
+            )
+        if store is not None and walks_all:
+            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
+            datasets.walks_all_listings = True
         if self.ids:
             for no in self.ids:
                 if no in self.known:
@@ -83,10 +95,14 @@ class ArticlesSpider(SiteSpider):
                 meta={"ydd_kind": "home"},
             )
 
+    # Requests skip Scrapy's duplicate filter: the spider deduplicates itself (`requested`, the
+    # store), because with JOBDIR a killed crawl leaves requests in the filter's seen-set that
+    # never completed, and the resumed crawl would then never fetch them.
     def listing_request(self, url: str, chain: str, page: int = 1) -> scrapy.Request:
         return scrapy.Request(
             with_page(url, page), callback=self.parse_listing, errback=self.on_failure,
             cb_kwargs={"chain": chain, "page": page}, meta={"ydd_kind": "listing"},
+            dont_filter=True,
         )
 
     def article_request(self, no: int, from_ids: bool = False) -> scrapy.Request:
@@ -94,7 +110,7 @@ class ArticlesSpider(SiteSpider):
         return scrapy.Request(
             site.article_url(self.site_url, no), callback=self.parse_article,
             errback=self.on_failure, cb_kwargs={"from_ids": from_ids},
-            meta={"ydd_kind": "article"},
+            meta={"ydd_kind": "article"}, dont_filter=True,
         )
 
     # --- discovery ----------------------------------------------------------------------
@@ -134,7 +150,7 @@ class ArticlesSpider(SiteSpider):
                 older_than_window = True
                 continue
             if no in self.known:
-                met_known = True
+                met_known = self.stop_at_known
                 continue
             if no not in self.requested:
                 yield self.article_request(no)

@@ -1,0 +1,62 @@
+"""`python -m replica serve ...` and `python -m replica truth ...` (see replica/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from replica.generate import DEFAULT_ARTICLES, DEFAULT_SEED, FAULTS, Replica
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="number of articles")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument("--faults", default="",
+                   help=f"comma-separated fault modes, NAME or NAME:EVERY ({', '.join(FAULTS)})")
+    p.add_argument("--js-bodies", type=float, default=0.0,
+                   help="fraction of article pages whose body is written by a script")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m replica", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", help="serve the replica on 127.0.0.1")
+    s.add_argument("--port", type=int, default=0, help="0 = pick a free port")
+    _common(s)
+    s.add_argument("--timeout-seconds", type=float, default=10.0,
+                   help="how long the first request of a `timeout` page hangs")
+    s.add_argument("--slow-seconds", type=float, default=0.5, help="delay of `slow` pages")
+    s.add_argument("--log", action="store_true", help="print an access log on stderr")
+    t = sub.add_parser("truth", help="write the truth records as JSON Lines")
+    t.add_argument("--site", required=True, help="site root the URLs are made under")
+    _common(t)
+    t.add_argument("-o", "--output", default="-", help="output file ('-' = stdout)")
+    args = ap.parse_args(argv)
+
+    try:
+        kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
+                  js_bodies=args.js_bodies)
+        if args.cmd == "serve":
+            kw.update(timeout_seconds=args.timeout_seconds, slow_seconds=args.slow_seconds)
+        rep = Replica(**kw)
+    except ValueError as e:
+        ap.error(str(e))
+
+    if args.cmd == "serve":
+        from replica.server import serve
+
+        serve(rep, port=args.port, log=args.log)
+        return 0
+    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    try:
+        for rec in rep.truth_records(args.site):
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
