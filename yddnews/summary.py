@@ -92,4 +92,3 @@ class CrawlSummary:
         text = format_summary(spider.name, reason, counts, datasets)
         datasets.finish(reason, counts)
         logger.info("\n%s", text)
-        self.crawler.stats.set_value("ydd/summary", text)

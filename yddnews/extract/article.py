@@ -14,7 +14,16 @@ from yddnews.items import Article, ExtractedPage, WeatherReading
 from yddnews.site import article_no
 
 from .clean import finish_body, normalize_space, parse_kst, table_rows_to_text
-from .dom import SKIP_TAGS, class_xpath, classes, is_hidden, parse_html, render_element, render_text
+from .dom import (
+    SKIP_TAGS,
+    class_xpath,
+    classes,
+    element_text,
+    is_hidden,
+    parse_html,
+    render_element,
+    render_text,
+)
 from .textpath import MODIFIED_RE, PUBLISHED_RE, looks_like_section, text_fields
 from .weather import (
     DEFAULT_STATIONS,
@@ -63,7 +72,7 @@ def _first(root, xpaths) -> object | None:
 
 
 def _text(el) -> str:
-    return normalize_space(render_element(el)) if el is not None else ""
+    return element_text(el)
 
 
 def _is_junk(el) -> bool:

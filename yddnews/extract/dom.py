@@ -198,3 +198,15 @@ def render_text(html, *, img_alt: bool = False, captions: bool = True) -> str:
         return ""
     body = root.find("body") if root.tag == "html" else None
     return render_element(body if body is not None else root, img_alt=img_alt, captions=captions)
+
+
+_BULLET_LINE_RE = re.compile(r"^ *• ", re.M)
+
+
+def element_text(el) -> str:
+    """One element's visible text as a single normalized line (no `•` list markers)."""
+    from .clean import normalize_space
+
+    if el is None:
+        return ""
+    return normalize_space(_BULLET_LINE_RE.sub("", render_element(el)))

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from yddnews.site import article_no
 
 from .clean import normalize_space, parse_date
-from .dom import class_xpath, parse_html, render_element
+from .dom import class_xpath, element_text, parse_html
 
 
 @dataclass
@@ -30,7 +30,7 @@ _ART_LINK = ".//a[contains(@href,'article.html?no=') or contains(@href,'article.
 
 
 def _text(el) -> str:
-    return normalize_space(render_element(el)) if el is not None else ""
+    return element_text(el)
 
 
 def _items(root) -> list:

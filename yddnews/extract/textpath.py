@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import finish_body, is_copyright, normalize_space, parse_kst, starts_with_byline, strip_signature
+from .clean import BYLINE_RE, finish_body, is_copyright, normalize_space, parse_kst, starts_with_byline, strip_signature
 from .weather import HEADER_DATE_RE, PROVIDER_LINE_RE, _WIDGET_LINE_RE
 
 _LABEL_DT = r"\s*[:：]?\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
@@ -27,7 +27,7 @@ _CAPTION_LINE_RE = re.compile(r"^[▲△]")
 # a line made only of share / print / font-size button labels
 _SHARE_LINE_RE = re.compile(
     r"^(?:\s*(?:페이스북|트위터|카카오톡|카카오스토리|카카오|네이버\s*블로그|네이버|밴드|라인|핀터레스트|"
-    r"facebook|twitter|kakao|band|URL\s*복사|링크\s*복사|주소\s*복사|공유(?:하기)?|스크랩|인쇄|프린트|"
+    r"facebook|twitter|kakao|band|X|엑스|URL\s*복사|링크\s*복사|주소\s*복사|공유(?:하기)?|스크랩|인쇄|프린트|"
     r"기사\s*프린트|이메일|메일|글씨\s*(?:크게|작게)|글자\s*(?:크게|작게)|가\+|가-|닫기|[|·>]))+\s*$",
     re.I,
 )
@@ -142,7 +142,7 @@ def text_fields(text: str) -> TextFields:
         paragraphs.append("\n".join(table))
     # short leftovers of the header (buttons, labels) before a leading byline paragraph
     for k, p in enumerate(paragraphs[:4]):
-        if starts_with_byline(p):
+        if BYLINE_RE.search(p):
             if k and all(len(q) <= 40 for q in paragraphs[:k]):
                 del paragraphs[:k]
             break
