@@ -38,6 +38,8 @@ class Site:
                 self.cache.move_to_end(key)
                 return p
         p = route(self.replica, path_qs, root)
+        if len(p.body) > 512_000:  # `large` fault pages: cheap to re-render, costly to keep
+            return p
         with self.lock:
             self.cache[key] = p
             if len(self.cache) > self.cache_size:
@@ -68,6 +70,7 @@ class Site:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "ReplicaCMS/1.0"
     sys_version = ""
     site: Site  # set on the subclass made by make_server
@@ -96,15 +99,15 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Location", location)
         if drop:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if head_only:
-            return
-        if drop:
-            self.wfile.write(body[: len(body) // 2])
-            self.wfile.flush()
             self.close_connection = True
+            body = body[: len(body) // 2]  # the connection closes mid-body
+        if head_only:
+            self.end_headers()
             return
-        self.wfile.write(body)
+        # headers and body in one write: no Nagle / delayed-ACK stalls on keep-alive connections
+        self._headers_buffer.append(b"\r\n")
+        self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _serve(self, head_only: bool) -> None:
         site = self.site

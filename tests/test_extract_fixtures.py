@@ -146,3 +146,20 @@ def test_text_path_on_rendered_page_matches_dom_path(case_path: Path) -> None:
     # without icon alt text the conditions may be missing, the rest of each reading is the same
     strip = [(w["station"], w["temperature_c"], w["observed_on"]) for w in case["weather"]]
     assert [(w.station, w.temperature_c, w.observed_on) for w in page.weather] == strip
+
+
+def test_truncated_and_junk_pages_never_raise() -> None:
+    html = (FIXTURES / "skin_arv_001.html").read_bytes()
+    for cut in range(0, len(html), 97):
+        for chunk in (html[:cut], html[cut:], b"\xff\xfe" + html[cut: cut + 500]):
+            page = extract_article_html("https://www.ybstv.net/news/article.html?no=1", chunk)
+            assert "\ufffd" not in page.article.body
+    for junk in (b"", b"\x00", "<?xml version='1.0' encoding='utf-8'?><html><body>x</body></html>", None):
+        page = extract_article_html("https://www.ybstv.net/news/article.html?no=1", junk)
+        assert page.article.title == "" and page.article.body == ""
+
+
+def test_dom_miss_falls_back_to_the_text_path(outputs) -> None:
+    case, page = outputs["var_unknown_classes"]
+    assert page.path == "text" and page.article.title and page.article.body
+    assert page.article.section == "행정"  # the line before the title, not the menu's first link

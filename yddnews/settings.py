@@ -75,6 +75,7 @@ ITEM_PIPELINES = {
     "yddnews.pipelines.WriteRejects": 900,  # Reject records -> rejects feed, not exported
 }
 EXTENSIONS = {
+    "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
 }
 
@@ -83,7 +84,23 @@ EXTENSIONS = {
 # always: render every article page.
 YDD_RENDER = "fallback"
 # Browser executable; empty = /usr/bin/chromium if present, else Playwright's own browser.
+# Without any browser, pages that need rendering are rejected and the crawl goes on.
 YDD_CHROMIUM = ""
+# scrapy-playwright's download handler (DOWNLOAD_HANDLERS http/https) and its PLAYWRIGHT_*
+# settings are installed by yddnews.render.configure only when YDD_RENDER != never and a browser
+# exists: headless, images/fonts/media and every non-site host aborted in the browser. Set any
+# PLAYWRIGHT_* setting here or with -s to override its default there.
+
+# --- Monitoring -------------------------------------------------------------------------
+# End-of-crawl checks (yddnews/monitors.py); a failed one is an ERROR in the log, a line in the
+# summary, and `scrapy crawl` exits 1.
+YDD_MONITORS = True
+# Minimum share of exported articles with each field non-empty.
+YDD_MONITOR_COVERAGE = {"title": 1.0, "published_at": 1.0, "body": 1.0, "reporters": 0.9}
+# Maximum share of rejects among all records (exported + rejected).
+YDD_MONITOR_MAX_REJECT_SHARE = 0.1
+# Maximum share of HTTP 4xx/5xx responses (retried ones included) among all responses.
+YDD_MONITOR_MAX_HTTP_ERROR_SHARE = 0.1
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -37,6 +37,8 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "paths": _prefixed(stats, "ydd/path/"),
         "rendered": stats.get("ydd/rendered", 0),
         "ids_missing": stats.get("ydd/ids/missing", 0),
+        "monitors": stats.get("ydd/monitors/summary", "off"),
+        "monitors_failed": stats.get("ydd/monitors/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
         "outside_window": stats.get("ydd/window/outside", 0),
         "elapsed_seconds": round(elapsed, 1),
@@ -65,6 +67,7 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
                      f"{c['outside_window']} outside the since/until window")
     if c["ids_missing"]:
         lines.append(f"  ids              {c['ids_missing']} numbers have no article")
+    lines.append(f"  monitors         {c.get('monitors', 'off')}")
     outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]
     if datasets.weather_path:
         outputs.append(f"weather {datasets.weather_path}")

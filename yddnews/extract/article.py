@@ -111,7 +111,8 @@ def _title_el(art_top):
         found = art_top.xpath(f".//{tag}")
         if found:
             return found[0]
-    found = art_top.xpath(f".//*[{class_xpath('art_title')} or {class_xpath('title')} or {class_xpath('tit')}]")
+    names = " or ".join(class_xpath(c) for c in ("art_title", "title", "tit"))
+    found = art_top.xpath(f".//*[{names}]")
     return found[0] if found else None
 
 
@@ -429,7 +430,8 @@ def extract_article_html(
             og = _meta(root, "og:title") or normalize_space("".join(root.xpath("//title//text()")))
             art.title = _SITE_SUFFIX_RE.sub("", og or "")
         if not weather:
-            weather = dedupe(extract_weather_text(render_text(root, img_alt=True), stations=stations, source_url=url))
+            text = render_text(root, img_alt=True)
+            weather = dedupe(extract_weather_text(text, stations=stations, source_url=url))
     if not (art.title and art.body) and not (art.title and art.published_at):
         art = _empty(url)
     return ExtractedPage(article=art, weather=weather, path=path, source=url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import BYLINE_RE, finish_body, is_copyright, normalize_space, parse_kst, starts_with_byline, strip_signature
+from .clean import BYLINE_RE, finish_body, is_copyright, normalize_space, parse_kst, strip_signature
 from .weather import HEADER_DATE_RE, PROVIDER_LINE_RE, _WIDGET_LINE_RE
 
 _LABEL_DT = r"\s*[:：]?\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import scrapy
 
-from yddnews import site
+from yddnews import render, site
 from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.pipelines import Reject
@@ -172,6 +172,12 @@ class ArticlesSpider(SiteSpider):
             page = extract_article_html(url, response.body, stations=self.stations)
             if not (page.article.title and page.article.body) and is_soft_404(response):
                 problem = "soft-404"
+            elif not (page.article.title and page.article.body):
+                # YDD_RENDER: render it once through the browser, or reject it with why
+                instead = render.fallback(self, response, page)
+                if instead is not None:
+                    yield instead
+                    return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):
                 stats.inc_value("ydd/ids/missing")

@@ -15,7 +15,7 @@ from twisted.internet.error import (
 )
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from yddnews import site
+from yddnews import render, site
 from yddnews.pipelines import Reject
 
 
@@ -49,6 +49,8 @@ class SiteSpider(scrapy.Spider):
             settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             settings.set("CONCURRENT_REQUESTS", n, priority="spider")
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", n, priority="spider")
+        if hasattr(cls, "parse_article"):  # spiders of article pages may need the browser
+            render.configure(settings)  # YDD_RENDER: scrapy-playwright only when it is on
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
