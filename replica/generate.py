@@ -14,7 +14,7 @@ import hashlib
 import random
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -192,7 +192,6 @@ class Article:
     has_meta_time: bool
     quoted_lead: tuple[str, str] | None = None  # (lead, rest) of the first paragraph
     body_script_at: int = -1  # index of the block before which a <script> sits (-1: none)
-    extra: dict = field(default_factory=dict)
 
     @property
     def no(self) -> int:

@@ -402,7 +402,7 @@ def listing_page(rep: Replica, indexes: list[int], page: int, qfmt: str, key: st
         f'<div id="container">\n<h3 class="list_title">{esc(title)}</h3>\n',
         '<div class="ara_001"><ul class="art_list_all">\n', "\n".join(entries), "\n</ul></div>\n",
         f'<div class="btn_pagenum">{"".join(links)}</div>\n',
-        AD_IFRAME, "\n", most_read(rep), "</div>\n", FOOTER,
+        share(canonical, root), AD_IFRAME, "\n", most_read(rep), "</div>\n", FOOTER,
     ])
 
 

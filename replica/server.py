@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from replica.generate import Replica, _h
-from replica.render import Page, not_found_page, route
+from replica.render import Page, route
 
 
 class Site:
@@ -172,4 +172,4 @@ def serve(replica: Replica, port: int = 0, log: bool = False) -> None:
         server.server_close()
 
 
-__all__ = ["Site", "make_server", "serve", "not_found_page"]
+__all__ = ["Site", "make_server", "serve"]

@@ -356,3 +356,28 @@ def test_server_keeps_connections_alive_with_content_length(server):
         assert resp.status == 200 and int(resp.getheader("Content-Length")) == len(body)
         assert not resp.will_close
     conn.close()
+
+
+def test_drop_and_empty_faults_break_every_response():
+    import threading
+
+    from replica.server import make_server
+
+    srv = make_server(Replica(articles=12, faults="drop:2,empty:3"), port=0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        rep = srv.site.replica
+        host = "%s:%d" % srv.server_address[:2]
+        drop = next(m.no for m in map(rep.meta, range(12)) if m.fault == "drop")
+        empty = next(m.no for m in map(rep.meta, range(12)) if m.fault == "empty")
+        for _ in range(2):
+            conn = http.client.HTTPConnection(host, timeout=5)
+            conn.request("GET", f"/news/article.html?no={drop}")
+            with pytest.raises(http.client.IncompleteRead):
+                conn.getresponse().read()
+            conn.close()
+            status, body = _get(f"http://{host}/news/article.html?no={empty}")
+            assert status == 200 and body == ""
+    finally:
+        srv.shutdown()
+        srv.server_close()
