@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import socket
 import subprocess
 
@@ -46,6 +47,11 @@ def test_full_crawl_exports_every_article_once_equal_to_truth(replica, tmp_path)
     assert len(result.weather) == len(expected["weather"])
     assert all(w["source_url"].startswith(server.url) for w in result.weather)
     assert result.rejects == []
+    # nothing requested outside the site: every request the crawler made reached the replica
+    # (pages carry share buttons, an ad iframe and scripts with offsite links)
+    requests = int(re.search(r"'downloader/request_count': (\d+)", result.log)[1])
+    assert server.stats()["total"] == requests
+    assert "offsite/filtered" not in result.log
     assert "yddnews summary: articles finished" in result.log
     assert f"{len(expected['article'])} exported: {len(expected['article'])} new" in result.log
 

@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
-
 from conftest import PYTHON, ROOT, read_jsonl, truth, without
 
 SCRAPYD = Path(PYTHON).with_name("scrapyd")
@@ -70,7 +69,7 @@ class Scrapyd:
         self.logs_dir = Path(section["logs_dir"])
         with open(home / "scrapyd.conf", "w", encoding="utf-8") as f:
             conf.write(f)
-        self.log = open(home / "scrapyd.out", "wb")
+        self.log = open(home / "scrapyd.out", "wb")  # noqa: SIM115 (closed in stop())
         self.proc = subprocess.Popen(
             [str(SCRAPYD), "--pidfile="], cwd=home, env=clean_env(),
             stdout=self.log, stderr=subprocess.STDOUT,
@@ -148,7 +147,7 @@ def scrapyd(tmp_path_factory):
         deploy = subprocess.run(
             [str(SCRAPYD_DEPLOY), "pytest", "--version", "test-1"],
             cwd=ROOT, env=clean_env(XDG_CONFIG_HOME=str(xdg)),
-            capture_output=True, text=True, timeout=120,
+            capture_output=True, text=True, timeout=120, check=False,
         )
         assert deploy.returncode == 0, deploy.stdout + deploy.stderr
         answer = json.loads(deploy.stdout.strip().splitlines()[-1])
@@ -175,7 +174,7 @@ def schedule(server: Scrapyd, spider: str, data_dir: Path, site_url: str) -> str
          "-d", "setting=YDD_RENDER=never"],
         env=clean_env(SCRAPYD_URL=server.url, SCRAPYD_USERNAME=USER, SCRAPYD_PASSWORD=PASSWORD,
                       YDD_DATA=str(data_dir), YDD_ENV_FILE=str(data_dir / "no-such.env")),
-        capture_output=True, text=True, timeout=30,
+        capture_output=True, text=True, timeout=30, check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     answer = json.loads(proc.stdout)
@@ -186,7 +185,7 @@ def schedule(server: Scrapyd, spider: str, data_dir: Path, site_url: str) -> str
 def test_scrapyd_requires_auth_and_lists_the_deployed_spiders(scrapyd):
     # The spiders can only come from the egg: outside the checkout yddnews is not importable.
     probe = subprocess.run([PYTHON, "-c", "import yddnews"], cwd=scrapyd.home, env=clean_env(),
-                           capture_output=True)
+                           capture_output=True, check=False)
     assert probe.returncode != 0, "yddnews is importable outside the checkout: the test proves less"
     with pytest.raises(HTTPError) as exc:
         scrapyd.request("daemonstatus.json", auth=False)
@@ -201,7 +200,7 @@ def test_schedule_script_fails_loudly_on_wrong_password(scrapyd, tmp_path):
         [str(SCHEDULE), "weather"],
         env=clean_env(SCRAPYD_URL=scrapyd.url, SCRAPYD_USERNAME=USER,
                       SCRAPYD_PASSWORD="wrong", YDD_DATA=str(tmp_path)),
-        capture_output=True, text=True, timeout=30,
+        capture_output=True, text=True, timeout=30, check=False,
     )
     assert proc.returncode != 0
     assert "401" in proc.stderr
