@@ -164,17 +164,38 @@ def weather_keys(records: list[dict]) -> list[tuple]:
     )
 
 
-def schedule(server: Scrapyd, spider: str, data_dir: Path, site_url: str) -> str:
+def env_file(server: Scrapyd, data_dir: Path) -> Path:
+    """deploy/scrapyd.env.example with this Scrapyd's URL, password and data directory."""
+    values = {"SCRAPYD_URL": server.url, "SCRAPYD_USERNAME": USER,
+              "SCRAPYD_PASSWORD": PASSWORD, "YDD_DATA": str(data_dir)}
+    lines = []
+    for line in (ROOT / "deploy" / "scrapyd.env.example").read_text().splitlines():
+        name = line.split("=", 1)[0]
+        lines.append(f"{name}={values.pop(name)}" if name in values else line)
+    assert not values, f"scrapyd.env.example lacks {sorted(values)}"
+    path = data_dir.parent / "scrapyd.env"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def schedule(server: Scrapyd, spider: str, data_dir: Path, site_url: str,
+             use_env_file: bool = False) -> str:
     """Schedule through the shipped deploy/yddnews-schedule script (what cron and systemd run),
-    with the replica's settings added as extra curl arguments."""
+    with the replica's settings added as extra curl arguments. The credentials come from the
+    environment (as systemd's EnvironmentFile= gives them) or from the env file (as cron)."""
+    if use_env_file:
+        env = clean_env(YDD_ENV_FILE=str(env_file(server, data_dir)))
+        for name in ("SCRAPYD_URL", "SCRAPYD_USERNAME", "SCRAPYD_PASSWORD", "YDD_DATA"):
+            env.pop(name, None)
+    else:
+        env = clean_env(SCRAPYD_URL=server.url, SCRAPYD_USERNAME=USER, SCRAPYD_PASSWORD=PASSWORD,
+                        YDD_DATA=str(data_dir), YDD_ENV_FILE=str(data_dir / "no-such.env"))
     proc = subprocess.run(
         [str(SCHEDULE), spider,
          "-d", f"setting=YDD_SITE_URL={site_url}",
          "-d", "setting=YDD_POLITE=0",
          "-d", "setting=YDD_RENDER=never"],
-        env=clean_env(SCRAPYD_URL=server.url, SCRAPYD_USERNAME=USER, SCRAPYD_PASSWORD=PASSWORD,
-                      YDD_DATA=str(data_dir), YDD_ENV_FILE=str(data_dir / "no-such.env")),
-        capture_output=True, text=True, timeout=30, check=False,
+        env=env, capture_output=True, text=True, timeout=30, check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     answer = json.loads(proc.stdout)
@@ -247,7 +268,7 @@ def test_weather_job_on_scrapyd_exports_the_widget_readings(scrapyd, replica, tm
     expected = truth(server.url, "--articles", "5", tmp_path=tmp_path)
     data = tmp_path / "data"
 
-    job = schedule(scrapyd, "weather", data, server.url)
+    job = schedule(scrapyd, "weather", data, server.url, use_env_file=True)
     scrapyd.wait_finished(job)
     log = scrapyd.job_log("weather", job)
     assert "'finish_reason': 'finished'" in log, log[-3000:]

@@ -5,6 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from twisted.internet.error import (
     ConnectionDone,
     ConnectionLost,
@@ -24,16 +31,21 @@ def utc_now() -> str:
 
 
 def failure_reason(failure) -> str:
-    """A precise, stable reason for a request that failed after its retries."""
+    """A precise, stable reason for a request that failed after its retries.
+
+    The part before the first colon is the category counted in the stats and the summary."""
     exc = failure.value
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "timeout: retries exhausted"
-    if failure.check(ResponseFailed, ResponseNeverReceived, ConnectionLost, ConnectionDone):
+    if failure.check(ResponseDataLossError, ResponseFailed, ResponseNeverReceived, ConnectionLost,
+                     ConnectionDone):
         return "dropped connection: retries exhausted"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
         return "connection refused: retries exhausted"
-    if failure.check(DNSLookupError):
+    if failure.check(CannotResolveHostError, DNSLookupError):
         return "dns lookup failed"
+    if failure.check(IgnoreRequest):
+        return f"not fetched: {exc}"
     return f"download error: {type(exc).__name__}: {exc}"
 
 
