@@ -95,13 +95,11 @@ class Crawl:
     extra: dict = field(default_factory=dict)
 
 
-def crawl(spider: str, site_url: str, workdir: Path, *args: str, output: str = "items.jsonl",
-          store: str | None = "store.sqlite", settings: dict | None = None,
-          timeout: float = 600) -> Crawl:
-    """Run the real `scrapy crawl SPIDER` against `site_url`; outputs go under `workdir`."""
+def crawl_command(spider: str, site_url: str, workdir: Path, *args: str,
+                  output: str = "items.jsonl", store: str | None = "store.sqlite",
+                  settings: dict | None = None) -> list[str]:
+    """The `scrapy crawl SPIDER` command line against `site_url`; outputs go under `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
-    for name in (output, "weather.jsonl", "rejects.jsonl"):
-        (workdir / name).unlink(missing_ok=True)
     sets = {
         "YDD_SITE_URL": site_url,
         "YDD_POLITE": "0",
@@ -114,14 +112,22 @@ def crawl(spider: str, site_url: str, workdir: Path, *args: str, output: str = "
     cmd = [SCRAPY, "crawl", spider, "-O", str(workdir / output)]
     for key, value in sets.items():
         cmd += ["-s", f"{key}={value}"]
-    cmd += list(args)
+    return cmd + list(args)
+
+
+def crawl(spider: str, site_url: str, workdir: Path, *args: str, output: str = "items.jsonl",
+          store: str | None = "store.sqlite", settings: dict | None = None,
+          timeout: float = 600) -> Crawl:
+    """Run the real `scrapy crawl SPIDER` to its end and read its outputs."""
+    for name in (output, "weather.jsonl", "rejects.jsonl"):
+        (workdir / name).unlink(missing_ok=True)
+    cmd = crawl_command(spider, site_url, workdir, *args, output=output, store=store,
+                        settings=settings)
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-    out_path = workdir / output
-    items = read_jsonl(out_path) if output.endswith(".jsonl") else []
     return Crawl(
         returncode=proc.returncode,
         log=proc.stderr,
-        items=items,
+        items=read_jsonl(workdir / output) if output.endswith(".jsonl") else [],
         weather=read_jsonl(workdir / "weather.jsonl"),
         rejects=read_jsonl(workdir / "rejects.jsonl"),
         workdir=workdir,

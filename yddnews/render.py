@@ -40,7 +40,8 @@ CHROMIUM_ARGS = [
 ]
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
-NO_BROWSER = "no browser available: install chromium or set YDD_CHROMIUM"
+# Reasons carry no colon: the whole reason is its stats key (ydd/rejects/<reason>).
+NO_BROWSER = "no browser available; install chromium or set YDD_CHROMIUM"
 # Computed by configure(): "system:<path>", "playwright", or "" (no browser). Not a user knob.
 BROWSER_SETTING = "_YDD_RENDER_BROWSER"
 
@@ -207,11 +208,10 @@ def fallback(spider, response, page):
     mode = render_mode(settings)
     why = None
     if mode == "never":
-        why = (f"needs rendering: {missing} missing in plain HTML "
-               "(rendering disabled, YDD_RENDER=never)")
+        why = f"{missing} missing in plain HTML (rendering disabled, YDD_RENDER=never)"
         stats.inc_value("ydd/render/disabled")
     elif not browser_available(settings):
-        why = f"needs a browser to render: {missing} missing in plain HTML ({NO_BROWSER})"
+        why = f"{missing} missing in plain HTML, needs a browser to render ({NO_BROWSER})"
         stats.inc_value("ydd/render/no_browser")
     if why:
         # The page's weather widget is fine even when its article is not.
