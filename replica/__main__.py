@@ -1,4 +1,4 @@
-"""`python -m replica serve ...` and `python -m replica truth ...` (see replica/__init__.py)."""
+"""`python -m replica serve|truth|compare ...` (see replica/README.md)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--site", required=True, help="site root the URLs are made under")
     _common(t)
     t.add_argument("-o", "--output", default="-", help="output file ('-' = stdout)")
+    c = sub.add_parser("compare", help="compare a crawl's outputs with a truth file")
+    c.add_argument("--truth", required=True)
+    c.add_argument("--articles", required=True, help="the crawl's article feed (JSON Lines)")
+    c.add_argument("--weather", help="the crawl's weather feed")
+    c.add_argument("--rejects", help="the crawl's rejects file")
     args = ap.parse_args(argv)
+    if args.cmd == "compare":
+        from replica.compare import compare
+
+        ok, lines = compare(args.truth, args.articles, args.weather, args.rejects)
+        print("\n".join(lines))
+        return 0 if ok else 1
 
     try:
         kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
