@@ -187,3 +187,16 @@ def test_export_csv_reads_back_with_korean_intact(replica, tmp_path):
     assert titles == {i["title"] for i in result.items}
     assert any("영등포" in r["body"] for r in rows)
     assert list(rows[0].keys())[0] == "article_no"
+
+
+def test_a_second_crawl_on_the_same_store_does_not_start_while_one_runs(replica, tmp_path):
+    from yddnews.store import DatasetStore
+
+    server = replica("--articles", "20")
+    holder = DatasetStore(tmp_path / "run" / "store.sqlite")
+    assert holder.lock("articles")  # as a running crawl would
+    blocked = crawl("articles", server.url, tmp_path / "run")
+    assert "store_locked" in blocked.log and blocked.items == []
+    assert server.stats()["article"] == 0
+    holder.close()
+    assert crawl("articles", server.url, tmp_path / "run").returncode == 0

@@ -70,6 +70,12 @@ def test_ids_without_articles_and_pages_outside_the_window_are_not_failures():
     assert monitors.check_articles_found(stats, T) is None
 
 
+def test_saved_pages_without_articles_fail():
+    stats = {"ydd/pages/dump": 7, "ydd/rejects": 7}
+    assert not monitors.check_articles_found(stats, T).ok
+    assert monitors.check_reject_share(stats, T) is None  # folders hold files of all kinds
+
+
 def test_articles_found_does_not_apply_to_the_weather_spider():
     assert monitors.check_articles_found({"ydd/pages/home": 1}, T) is None
 
@@ -124,6 +130,17 @@ def test_http_errors_over_the_threshold_fail():
     r = monitors.check_http_error_share(stats, T)
     assert not r.ok and r.detail.startswith("20 HTTP errors of 100 responses")
     assert monitors.check_http_error_share(stats, Thresholds(max_http_error_share=0.25)).ok
+
+
+def test_errors_a_retry_recovered_from_are_not_counted():
+    stats = healthy(**{"downloader/response_count": 100,
+                       "downloader/response_status_count/200": 80,
+                       "downloader/response_status_count/503": 20,
+                       "retry/reason_count/503 Service Unavailable": 18,
+                       "retry/reason_count/twisted.internet.error.TimeoutError": 5})
+    r = monitors.check_http_error_share(stats, T)
+    assert r.ok and r.detail.startswith("2 HTTP errors of 100 responses")
+    assert "18 more were retried" in r.detail
 
 
 def test_redirects_are_not_http_errors():
@@ -198,7 +215,7 @@ def summary_of(log: str) -> str:
 
 def test_crawl_of_the_normal_replica_passes_its_monitors(replica, tmp_path):
     server = replica("--articles", "40")
-    result = crawl("articles", server.url, tmp_path / "out")
+    result = crawl("articles", server.url, tmp_path / "out", settings={"YDD_MONITORS": "1"})
     assert result.returncode == 0, result.log[-3000:]
     assert len(result.items) == 40
     assert "monitors         passed (6 checks" in summary_of(result.log)
@@ -207,7 +224,7 @@ def test_crawl_of_the_normal_replica_passes_its_monitors(replica, tmp_path):
 
 def test_crawl_of_a_replica_without_articles_fails_loudly(replica, tmp_path):
     server = replica("--articles", "40", "--faults", "noarticle:1")
-    result = crawl("articles", server.url, tmp_path / "out")
+    result = crawl("articles", server.url, tmp_path / "out", settings={"YDD_MONITORS": "1"})
     assert result.returncode == 1, result.log[-3000:]
     assert result.items == []
     summary = summary_of(result.log)

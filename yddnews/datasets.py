@@ -5,15 +5,19 @@ One instance per crawl, shared by the spiders, the pipelines and the summary (`D
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import CloseSpider
 
 from yddnews.items import WeatherReading
 from yddnews.outputs import RecordFile, expand_path, reject_record
 from yddnews.store import WEATHER_FIELDS, DatasetStore
 
+
+logger = logging.getLogger(__name__)
 
 # Store state: "1" when the store holds every listed article as of the last complete walk of
 # the listings. Only then may a crawl stop paging at the first known article; after a killed or
@@ -49,7 +53,12 @@ class Datasets:
         return spider.name if spider else "crawl"
 
     def start_run(self) -> None:
+        """Lock the store for this spider and record the run; CloseSpider if it is taken."""
         if self.store is not None and self.run_id is None:
+            if not self.store.lock(self.spider_name):
+                logger.error("another %s crawl is using %s: not starting a second one",
+                             self.spider_name, self.store.path)
+                raise CloseSpider("store_locked")
             self.run_id = self.store.start_run(self.spider_name)
 
     # --- weather ------------------------------------------------------------------------

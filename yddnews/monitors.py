@@ -73,8 +73,10 @@ def check_articles_found(stats: dict, t: Thresholds) -> CheckResult | None:
     listings = _n(stats, "ydd/pages/listing")
     # Article pages that could have given an article (not: numbers without an article,
     # articles outside the since/until window, the second, rendered fetch of a page).
-    pages = (_n(stats, "ydd/pages/article") - _n(stats, "ydd/ids/missing")
-             - _n(stats, "ydd/window/outside") - _n(stats, "ydd/render/requested"))
+    # Saved pages read by the dumps spider count as article pages.
+    pages = (_n(stats, "ydd/pages/article") + _n(stats, "ydd/pages/dump")
+             - _n(stats, "ydd/ids/missing") - _n(stats, "ydd/window/outside")
+             - _n(stats, "ydd/render/requested"))
     exported = _n(stats, "ydd/monitor/articles")
     if not listings and pages <= 0:
         return None
@@ -119,8 +121,13 @@ def check_weather_present(stats: dict, t: Thresholds) -> CheckResult | None:
 
 
 def check_reject_share(stats: dict, t: Thresholds) -> CheckResult | None:
-    """Rejects among everything that came out of the crawl (exported items + rejects)."""
+    """Rejects among everything that came out of the crawl (exported items + rejects).
+
+    Not applied to crawls of saved pages (dumps): folders the user points at hold files of
+    all kinds; articles_found and field_coverage still guard those crawls."""
     name = "reject_share"
+    if _n(stats, "ydd/pages/dump"):
+        return None
     rejects = _n(stats, "ydd/rejects")
     total = _n(stats, "item_scraped_count") + rejects
     if not total:
@@ -131,17 +138,27 @@ def check_reject_share(stats: dict, t: Thresholds) -> CheckResult | None:
 
 
 def check_http_error_share(stats: dict, t: Thresholds) -> CheckResult | None:
-    """HTTP 4xx/5xx responses (retried ones included) among all responses."""
+    """HTTP 4xx/5xx responses that stayed errors after retries, among all responses.
+
+    A 503 that a retry turned into a 200 is a blip, not a site change: it is shown, not counted."""
     name = "http_error_share"
     responses = _n(stats, "downloader/response_count")
     if not responses:
         return None
-    prefix = "downloader/response_status_count/"
-    errors = sum(_n(stats, k) for k in stats if k.startswith(prefix) and k[len(prefix):][:1] in "45")
-    share = errors / responses
-    detail = (f"{errors} HTTP errors of {responses} responses "
-              f"({_pct(share)}, max {_pct(t.max_http_error_share)})")
+    errors = sum(_n(stats, k) for k in _keys(stats, "downloader/response_status_count/", "45"))
+    retried = sum(_n(stats, k) for k in _keys(stats, "retry/reason_count/", "45"))
+    final = max(errors - retried, 0)
+    share = final / responses
+    detail = (f"{final} HTTP errors of {responses} responses "
+              f"({_pct(share)}, max {_pct(t.max_http_error_share)})"
+              + (f"; {retried} more were retried" if retried else ""))
     return CheckResult(name, share <= t.max_http_error_share, detail)
+
+
+def _keys(stats: dict, prefix: str, first_digits: str) -> list[str]:
+    """Stats keys under `prefix` whose rest starts with an HTTP status of the given classes."""
+    return [k for k in stats if k.startswith(prefix) and k[len(prefix):][:1] in first_digits
+            and k[len(prefix):][:3].isdigit()]
 
 
 def check_no_replacement_chars(stats: dict, t: Thresholds) -> CheckResult | None:

@@ -143,9 +143,6 @@ class StoreItems(_Stage):
         super().__init__(crawler)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
-    def open_spider(self, spider=None):
-        self.datasets.start_run()
-
     def process_item(self, item):
         return item
 

@@ -6,6 +6,7 @@ at once (WAL journal), so a killed crawl loses nothing that reached the store.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -56,13 +57,33 @@ class DatasetStore:
     def __init__(self, path: str | Path):
         self.path = Path(path).expanduser()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), isolation_level=None)
+        # timeout: another crawl (weather beside articles) may be writing; wait rather than fail
+        self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._lock = None
 
     def close(self) -> None:
         self.db.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None
+
+    def lock(self, name: str) -> bool:
+        """Take the store's lock for crawls named `name`; False when another process holds it.
+
+        Two crawls of one spider on one store (a scheduled job starting while the previous is
+        still running) would do the same work twice. The kernel drops the lock when a process
+        dies, so a killed crawl never leaves it behind."""
+        f = open(f"{self.path}.{name}.lock", "a")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            return False
+        self._lock = f
+        return True
 
     # --- articles -----------------------------------------------------------------------
     def upsert_article(self, article: dict) -> str:

@@ -65,6 +65,7 @@ class ArticlesSpider(SiteSpider):
     # --- start --------------------------------------------------------------------------
     async def start(self):
         datasets = Datasets.of(self.crawler)
+        datasets.start_run()
         store = datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
                          or self.max_pages)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from yddnews import site
 from yddnews.dumpfiles import read_dump
+from yddnews.datasets import Datasets
 from yddnews.extract import extract_article_html, extract_article_text
 from yddnews.pipelines import Reject
 from yddnews.spiders.base import SiteSpider, utc_now
@@ -47,6 +48,7 @@ class DumpsSpider(SiteSpider):
         self.path = path
 
     async def start(self):
+        Datasets.of(self.crawler).start_run()
         found = False
         for path in iter_paths(self.path):
             found = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import scrapy
 
+from yddnews.datasets import Datasets
 from yddnews.extract import extract_weather_html
 from yddnews.pipelines import Reject
 from yddnews.spiders.base import SiteSpider, utc_now
@@ -17,6 +18,7 @@ class WeatherSpider(SiteSpider):
     name = "weather"
 
     async def start(self):
+        Datasets.of(self.crawler).start_run()
         yield scrapy.Request(
             self.site_url + "/", callback=self.parse, errback=self.on_failure,
             meta={"ydd_kind": "home"}, dont_filter=True,
