@@ -139,7 +139,7 @@ def test_errors_a_retry_recovered_from_are_not_counted():
                        "retry/reason_count/503 Service Unavailable": 18,
                        "retry/reason_count/twisted.internet.error.TimeoutError": 5})
     r = monitors.check_http_error_share(stats, T)
-    assert r.ok and r.detail.startswith("2 HTTP errors of 100 responses")
+    assert r.ok and r.detail.startswith("3 HTTP errors of 100 responses")  # 404 + 2 left
     assert "18 more were retried" in r.detail
 
 

@@ -21,7 +21,7 @@ def test_outputs_go_only_where_configured(replica, tmp_path):
     assert tree(ROOT) == before, "the crawl wrote into the project directory"
     written = {p.name for p in (tmp_path / "run").iterdir()}
     assert written <= {"items.jsonl", "weather.jsonl", "rejects.jsonl", "store.sqlite",
-                       "store.sqlite-wal", "store.sqlite-shm"}
+                       "store.sqlite-wal", "store.sqlite-shm", "store.sqlite.articles.lock"}
 
 
 def test_offsite_links_on_pages_are_never_requested(replica, tmp_path):

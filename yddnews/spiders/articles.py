@@ -135,6 +135,7 @@ class ArticlesSpider(SiteSpider):
                 yield Reject(response.url, [f"listing: http {response.status}"])
             return
         listing = extract_listing(response.url, response.text)
+        stats.inc_value("ydd/listing/entries", len(listing.entries))
         seen = self.seen_in_listing.setdefault(chain, set())
         fresh = [e for e in listing.entries if e.article_no not in seen]
         if not fresh:  # empty, or the CMS repeating its last page: the end of this listing
