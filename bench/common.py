@@ -211,7 +211,7 @@ def scrapy_stats(log: str) -> dict:
     import ast
     import re
 
-    m = re.search(r"Dumping Scrapy stats:\n(\{.*?\n\})", log, re.S)
+    m = re.search(r"Dumping Scrapy stats:\n(\{.*?\})\s*(?:\n\d{4}-\d\d-\d\d |\Z)", log, re.S)
     if not m:
         return {}
     text = re.sub(r"datetime\.datetime\([^)]*\)", "None", m.group(1))
