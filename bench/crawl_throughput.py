@@ -72,7 +72,9 @@ def run_yddnews(articles: int, workdir: Path, port: int = 0, extra: tuple = (),
         served = rep.stats()
     stats = scrapy_stats(res.log)
     items = workdir / "items.jsonl"
-    n_items = sum(1 for line in open(items, encoding="utf-8") if line.strip()) if items.exists() else 0
+    n_items = 0
+    if items.exists():
+        n_items = sum(1 for line in open(items, encoding="utf-8") if line.strip())
     return {"name": "yddnews `scrapy crawl articles`", "rc": res.returncode, "wall": res.seconds,
             "elapsed": stats.get("elapsed_time_seconds", res.seconds), "rss_kb": res.peak_rss_kb,
             "stats": stats, "served": served, "articles": n_items, "log": res.log}

@@ -11,8 +11,9 @@ extraction only (no disk I/O), one call per page, single process:
 - yddnews (text): extract_article_text(url, render_text(page_bytes, captions=False)) — the
   saved-text path, for reference.
 - trafilatura:    trafilatura.extract(page_bytes, url=url, favor_precision=True) (main text).
-Times: the first round (each page seen once, as in a crawl) and the best of --rounds rounds. Body F1: 4-word
-shingles vs the replica's truth body, mean over pages (bench/common.py). Targets (issues 3, 7.1):
+Times: the first round (each page seen once, as in a crawl) and the best of --rounds rounds.
+Body F1: 4-word shingles vs the replica's truth body, mean over pages (bench/common.py).
+Targets (issues 3, 7.1):
 yddnews <= 5 ms per page; >= 10x faster than trafilatura, with a higher F1.
 """
 

@@ -110,7 +110,8 @@ def seed_checks(path: Path) -> list[tuple[str, bool]]:
         ("no teaser/widget/most-read in body", not any(j in a.body for j in junk)),
         ("16 readings on 2026-01-01",
          len(page.weather) == 16 and {r.observed_on for r in page.weather} == {"2026-01-01"}),
-        ("서울 맑음 -2.8, 제주 흐림 1.9", w.get("서울") == ("맑음", -2.8) and w.get("제주") == ("흐림", 1.9)),
+        ("서울 맑음 -2.8, 제주 흐림 1.9",
+         w.get("서울") == ("맑음", -2.8) and w.get("제주") == ("흐림", 1.9)),
     ]
 
 

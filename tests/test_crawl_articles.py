@@ -7,7 +7,7 @@ import re
 import socket
 import subprocess
 
-from conftest import PYTHON, ROOT, SCRAPY, ReplicaServer, crawl, truth, without
+from conftest import ROOT, SCRAPY, ReplicaServer, crawl, truth, without
 
 ARTICLES = "90"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import crawl
+
 from yddnews import monitors
 from yddnews.items import Article
 from yddnews.monitors import Thresholds

@@ -12,9 +12,9 @@ from types import SimpleNamespace
 from urllib.request import urlopen
 
 import pytest
+from conftest import crawl, truth, without
 from scrapy.settings import Settings
 
-from conftest import crawl, truth, without
 from yddnews import render
 
 # The replica's JS-body article pages ship an empty body container filled by a script.

@@ -16,7 +16,6 @@ from yddnews.items import WeatherReading
 from yddnews.outputs import RecordFile, expand_path, reject_record
 from yddnews.store import WEATHER_FIELDS, DatasetStore
 
-
 logger = logging.getLogger(__name__)
 
 # Store state: "1" when the store holds every listed article as of the last complete walk of
@@ -27,7 +26,7 @@ LISTINGS_COMPLETE = "listings_complete"
 
 class Datasets:
     @classmethod
-    def of(cls, crawler) -> "Datasets":
+    def of(cls, crawler) -> Datasets:
         if getattr(crawler, "_ydd_datasets", None) is None:
             crawler._ydd_datasets = cls(crawler)
         return crawler._ydd_datasets

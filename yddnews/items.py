@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -55,3 +56,13 @@ class ExtractedPage:
     path: str = "dom"  # which extraction path produced the article: "dom" or "text"
     rendered: bool = False  # fetched through the browser
     source: str = ""  # where the page came from (URL, or file path for dumps)
+
+
+@dataclass
+class Reject:
+    """Something that will not be exported, and why: written to YDD_REJECTS_FEED, never to feeds."""
+
+    url: str
+    reasons: list[str]
+    extracted: Any = None  # what was extracted, if anything
+    source: str = ""  # where it came from, when not the URL (a saved file)

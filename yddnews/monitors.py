@@ -21,8 +21,9 @@ Stats written here:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -41,7 +42,7 @@ class Thresholds:
     max_http_error_share: float = 0.1
 
     @classmethod
-    def from_settings(cls, settings) -> "Thresholds":
+    def from_settings(cls, settings) -> Thresholds:
         coverage = settings.getdict("YDD_MONITOR_COVERAGE") or dict(DEFAULT_COVERAGE)
         return cls(
             coverage={k: float(v) for k, v in coverage.items()},

@@ -8,9 +8,7 @@ Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave he
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -18,19 +16,9 @@ from scrapy.exceptions import DropItem
 
 from yddnews import site
 from yddnews.datasets import Datasets
-from yddnews.items import Article, ExtractedPage, WeatherReading
+from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
 
 REQUIRED = ("url", "title", "published_at", "body")
-
-
-@dataclass
-class Reject:
-    """An item that will not be exported, with why. Written to YDD_REJECTS_FEED."""
-
-    url: str
-    reasons: list[str]
-    extracted: Any = None
-    source: str = ""
 
 
 class _Stage:
@@ -80,7 +68,8 @@ class CleanArticle(_Stage):
         item.body = item.body or ""
         item.section = item.section or None
         item.subtitle = item.subtitle or None
-        item.reporters = list(dict.fromkeys(r for r in (_clean_text(x) for x in item.reporters) if r))
+        names = (_clean_text(name) for name in item.reporters)
+        item.reporters = list(dict.fromkeys(name for name in names if name))
         item.reporter_emails = list(dict.fromkeys(item.reporter_emails))
         if not item.fetched_at:
             item.fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -25,6 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from yddnews import site
+from yddnews.datasets import Datasets
+from yddnews.items import Reject
 
 logger = logging.getLogger(__name__)
 
@@ -196,9 +198,6 @@ def fallback(spider, response, page):
     Returns a Request to render the page (fallback mode, once per page), a Reject with the
     reason rendering is impossible, or None when the page was already rendered (then the
     pipelines reject it as usual)."""
-    from yddnews.datasets import Datasets
-    from yddnews.pipelines import Reject
-
     if response.meta.get("playwright") or response.meta.get("ydd_render"):
         spider.crawler.stats.inc_value("ydd/render/still_missing")
         return None

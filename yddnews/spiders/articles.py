@@ -22,7 +22,7 @@ import scrapy
 from yddnews import render, site
 from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_listing, extract_section_links
-from yddnews.pipelines import Reject
+from yddnews.items import Reject
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,

@@ -23,8 +23,8 @@ from twisted.internet.error import (
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from yddnews import render, site
+from yddnews.items import Reject
 from yddnews.offload import ArticleExtractor
-from yddnews.pipelines import Reject
 
 
 def utc_now() -> str:

@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 
 from yddnews import site
-from yddnews.dumpfiles import read_dump
 from yddnews.datasets import Datasets
+from yddnews.dumpfiles import read_dump
 from yddnews.extract import extract_article_html, extract_article_text
-from yddnews.pipelines import Reject
+from yddnews.items import Reject
 from yddnews.spiders.base import SiteSpider, utc_now
 
 

@@ -10,7 +10,7 @@ import scrapy
 
 from yddnews.datasets import Datasets
 from yddnews.extract import extract_weather_html
-from yddnews.pipelines import Reject
+from yddnews.items import Reject
 from yddnews.spiders.base import SiteSpider, utc_now
 
 
