@@ -10,19 +10,24 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from yddnews.items import Article, ExtractedPage, WeatherReading
 from yddnews.site import article_no
 
 from .clean import finish_body, normalize_space, parse_kst, table_rows_to_text
 from .dom import (
+    XML_SPACE_RE,
     SKIP_TAGS,
     class_xpath,
     classes,
     element_text,
+    has_class,
     is_hidden,
     parse_html,
     render_element,
     render_text,
+    text_content,
 )
 from .textpath import MODIFIED_RE, PUBLISHED_RE, looks_like_section, text_fields
 from .weather import (
@@ -36,6 +41,8 @@ from .weather import (
 
 # --------------------------------------------------------------------------- locating parts
 
+# XPath expressions are compiled once (module level): a string `el.xpath("...")` compiles its
+# expression on every call.
 _ARV_RE = re.compile(r"^arv_\d+(?:_\d+)?$")
 _BODY_XPATHS = (
     "//*[@id='news_body_area']",
@@ -56,6 +63,10 @@ _CAPTION_CLASS_RE = re.compile(
     r"caption|(?:^|[_\-])cap(?:[_\-]|$)|(?:photo|img|image|pic)_?(?:txt|text|desc|tit)", re.I
 )
 _PHOTO_CLASS_RE = re.compile(r"img|photo|pic|image|figure", re.I)
+# the same expressions from the document root, and relative to the article container
+_BODY_ANYWHERE = tuple(etree.XPath(xp) for xp in _BODY_XPATHS)
+_BODY_IN_CONTAINER = tuple(etree.XPath("." + xp) for xp in _BODY_XPATHS)
+_META = etree.XPath("//meta[@property=$name or @name=$name]/@content")
 _SITE_SUFFIX_RE = re.compile(r"\s*(?:[-|:<>·]\s*)?(?:영등포신문|ybstv)\s*$", re.I)
 _BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote section article header footer "
@@ -65,7 +76,7 @@ _BLOCK_TAGS = frozenset(
 
 def _first(root, xpaths) -> object | None:
     for xp in xpaths:
-        found = root.xpath(xp)
+        found = xp(root)
         if found:
             return found[0]
     return None
@@ -81,21 +92,26 @@ def _is_junk(el) -> bool:
 
 
 def _container(root):
-    for el in root.xpath("//*[contains(@class, 'arv_')]"):
-        if any(_ARV_RE.match(c) for c in classes(el)):
+    # the first element (document order) with an arv_* class: a walk that stops there is
+    # cheaper than an XPath over the whole page
+    for el in root.iter():
+        cls = el.get("class")
+        if cls and "arv_" in cls and any(_ARV_RE.match(c) for c in cls.split()):
             return el
     return None
 
 
 def _art_top(root, container):
     scope = container if container is not None else root
-    found = scope.xpath(f".//*[{class_xpath('art_top')} or {class_xpath('fix_art_top')}]")
-    return found[0] if found else None
+    for el in scope.iterdescendants():  # the first one; it opens the container
+        if has_class(el, "art_top", "fix_art_top"):
+            return el
+    return None
 
 
 def _meta(root, *names: str) -> str | None:
     for name in names:
-        found = root.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")
+        found = _META(root, name=name)
         if found and found[0].strip():
             return normalize_space(found[0])
     return None
@@ -104,24 +120,40 @@ def _meta(root, *names: str) -> str | None:
 # --------------------------------------------------------------------------- header fields
 
 
+_TITLE_CLASSES = etree.XPath(
+    ".//*[" + " or ".join(class_xpath(c) for c in ("art_title", "title", "tit")) + "]"
+)
+_SECTION_CANDIDATES = etree.XPath(
+    ".//*[contains(@class,'sec') or contains(@class,'cate') or contains(@class,'section')]"
+)
+_SECTION_LINKS = etree.XPath(".//a[contains(@href,'section_list_all')]")
+_SUBTITLE_CANDIDATES = etree.XPath(
+    ".//*[self::h3 or self::h4 or contains(@class,'sub_title') or contains(@class,'subtitle')"
+    " or contains(@class,'sub_tit')]"
+)
+_IN_UL = etree.XPath("ancestor::ul")
+_INFO_CANDIDATES = etree.XPath(".//li | .//span | .//p | .//em | .//div[not(*)]")
+_DATE_LABELLED = etree.XPath(
+    "//*[self::li or self::span or self::p or self::div or self::em or self::dd]"
+    "[starts-with(normalize-space(text()),'등록') or starts-with(normalize-space(text()),'입력')"
+    " or starts-with(normalize-space(text()),'수정')]"
+)
+
+
 def _title_el(art_top):
     if art_top is None:
         return None
     for tag in ("h2", "h1"):
-        found = art_top.xpath(f".//{tag}")
-        if found:
-            return found[0]
-    names = " or ".join(class_xpath(c) for c in ("art_title", "title", "tit"))
-    found = art_top.xpath(f".//*[{names}]")
+        found = next(art_top.iterdescendants(tag), None)
+        if found is not None:
+            return found
+    found = _TITLE_CLASSES(art_top)
     return found[0] if found else None
 
 
 def _section(art_top, title_el, container, root) -> str | None:
     if art_top is not None:
-        found = art_top.xpath(
-            ".//*[contains(@class,'sec') or contains(@class,'cate') or contains(@class,'section')]"
-        )
-        for el in found:
+        for el in _SECTION_CANDIDATES(art_top):
             t = _text(el)
             if t and looks_like_section(t):
                 return t
@@ -133,7 +165,7 @@ def _section(art_top, title_el, container, root) -> str | None:
                     return t if looks_like_section(t) else None
                 prev = prev.getprevious()
     if container is not None and title_el is not None:  # a breadcrumb link before the title
-        for a in container.xpath(".//a[contains(@href,'section_list_all')]"):
+        for a in _SECTION_LINKS(container):
             t = _text(a)
             if t and looks_like_section(t) and _precedes(a, title_el):
                 return t
@@ -148,11 +180,8 @@ def _subtitle(art_top, title_el) -> str | None:
     if art_top is None or title_el is None:
         return None
     subs = []
-    for el in art_top.xpath(
-        ".//*[self::h3 or self::h4 or contains(@class,'sub_title') or contains(@class,'subtitle')"
-        " or contains(@class,'sub_tit')]"
-    ):
-        if el is title_el or el.xpath("ancestor::ul"):
+    for el in _SUBTITLE_CANDIDATES(art_top):
+        if el is title_el or _IN_UL(el):
             continue
         if not _precedes(title_el, el):
             continue
@@ -165,18 +194,14 @@ def _subtitle(art_top, title_el) -> str | None:
 def _dates(root, art_top, title_el) -> tuple[str | None, str | None]:
     texts: list[str] = []
     if art_top is not None:
-        for el in art_top.xpath(".//li | .//span | .//p | .//em | .//div[not(*)]"):
+        for el in _INFO_CANDIDATES(art_top):
             if el is not title_el:
-                t = normalize_space("".join(el.itertext()))
+                t = normalize_space(text_content(el))
                 if t and len(t) <= 80:
                     texts.append(t)
     if not any(PUBLISHED_RE.search(t) for t in texts):
-        for el in root.xpath(
-            "//*[self::li or self::span or self::p or self::div or self::em or self::dd]"
-            "[starts-with(normalize-space(text()),'등록') or starts-with(normalize-space(text()),'입력')"
-            " or starts-with(normalize-space(text()),'수정')]"
-        ):
-            t = normalize_space("".join(el.itertext()))
+        for el in _DATE_LABELLED(root):
+            t = normalize_space(text_content(el))
             if len(t) <= 80:
                 texts.append(t)
     info = " | ".join(texts)
@@ -210,6 +235,11 @@ def _img_url(img, base_url: str) -> str | None:
     if not src or src.startswith("data:"):
         return None
     return urljoin(base_url, src)
+
+
+_OWN_TABLE = etree.XPath("ancestor::table[1]")
+_ROWS = etree.XPath(".//tr")
+_TITLE_TEXT = etree.XPath("//title//text()")
 
 
 class _BodyWalker:
@@ -251,7 +281,7 @@ class _BodyWalker:
     def table(self, el) -> None:
         rows = []
         for tr in el.iter("tr"):
-            if tr.xpath("ancestor::table[1]")[0] is not el:
+            if _OWN_TABLE(tr)[0] is not el:
                 continue
             rows.append([render_element(c) for c in tr if c.tag in ("td", "th")])
         text = table_rows_to_text(rows)
@@ -269,10 +299,10 @@ class _BodyWalker:
             self.flush()
             self.add_images(el, None)
             return
-        has_img = tag != "img" and el.find(".//img") is not None
+        has_img = next(el.iterdescendants("img"), None) is not None
         if tag == "table":
             self.flush()
-            if has_img and len(el.xpath(".//tr")) <= 3 and len(el.xpath(".//img")) >= 1:
+            if has_img and len(_ROWS(el)) <= 3:  # (has_img: at least one img)
                 self.photo_box(el)
             else:
                 self.table(el)
@@ -327,33 +357,63 @@ def _header_date_dom(root) -> str | None:
     return None
 
 
+_PROVIDER_CAPTIONS = ("기상청 제공", "기상청제공")
+_WEATHER_BOXES = etree.XPath("//*[contains(@class,'weather') or contains(@id,'weather')]")
+
+
+def _caption_holder(root):
+    """The element holding the first text node that is `기상청 제공` (XPath normalize-space),
+    in document order: its parent, or the element it is the tail of (as lxml's getparent())."""
+    # A walk that stops at the caption (near the top of a page) instead of an XPath testing
+    # every text node of the page.
+    for event, el in etree.iterwalk(root.getroottree().getroot(), events=("start", "end")):
+        t = el.text if event == "start" else el.tail
+        if t and "기상청" in t and XML_SPACE_RE.sub(" ", t).strip(" ") in _PROVIDER_CAPTIONS:
+            return el
+    return None
+
+
 def _widget_el(root):
-    found = root.xpath("//text()[normalize-space(.)='기상청 제공' or normalize-space(.)='기상청제공']")
-    if found:
-        el = found[0].getparent()
+    el = _caption_holder(root)
+    if el is not None:
         for _ in range(5):
             if el is None:
                 break
-            if "".join(el.itertext()).count("℃") >= 2:
+            if text_content(el).count("℃") >= 2:
                 return el
             el = el.getparent()
-    found = root.xpath("//*[contains(@class,'weather') or contains(@id,'weather')]")
-    for el in found:
-        if "℃" in "".join(el.itertext()) or el.find(".//img") is not None:
-            while el.getparent() is not None and "기상청" not in "".join(el.itertext()) and (
-                "".join(el.itertext()).count("℃") < 2
+    for el in _WEATHER_BOXES(root):
+        if "℃" in text_content(el) or el.find(".//img") is not None:
+            while el.getparent() is not None and "기상청" not in text_content(el) and (
+                text_content(el).count("℃") < 2
             ):
                 el = el.getparent()
             return el
     return None
 
 
+# A crawl sees few distinct widget states (the widget changes per day, not per page), so its
+# readings are parsed once per state: key = the widget's markup, the stations and the day.
+# Values: each reading's fields but source_url, to build fresh readings from (the pipelines
+# stamp each reading, so pages must not share them).
+_WEATHER_CACHE: dict[tuple, list[dict]] = {}
+_WEATHER_CACHE_SIZE = 256
+
+
 def _weather(root, url: str, stations, day: str | None) -> list[WeatherReading]:
     el = _widget_el(root)
     if el is None:
         return []
-    text = widget_region(render_element(el, img_alt=True))
-    return dedupe(parse_widget_text(text, stations=stations, observed_on=day or "", source_url=url))
+    key = (etree.tostring(el, with_tail=False), tuple(stations), day)
+    fields = _WEATHER_CACHE.get(key)
+    if fields is None:
+        text = widget_region(render_element(el, img_alt=True))
+        readings = dedupe(parse_widget_text(text, stations=stations, observed_on=day or ""))
+        fields = [{k: v for k, v in vars(r).items() if k != "source_url"} for r in readings]
+        if len(_WEATHER_CACHE) >= _WEATHER_CACHE_SIZE:
+            del _WEATHER_CACHE[next(iter(_WEATHER_CACHE))]  # the oldest
+        _WEATHER_CACHE[key] = fields
+    return [WeatherReading(**f, source_url=url) for f in fields]
 
 
 def extract_weather_html(
@@ -378,6 +438,15 @@ def _empty(url: str) -> Article:
     return Article(article_no=article_no(url), url=url)
 
 
+def _body_el(root, container):
+    body_el = None
+    if container is not None:
+        body_el = _first(container, _BODY_IN_CONTAINER)
+    if body_el is None:
+        body_el = _first(root, _BODY_ANYWHERE)
+    return body_el
+
+
 def _dom_article(root, url: str) -> Article:
     art = _empty(url)
     container = _container(root)
@@ -389,11 +458,7 @@ def _dom_article(root, url: str) -> Article:
     pub, mod = _dates(root, art_top, title_el)
     art.published_at = pub or ""
     art.modified_at = mod
-    body_el = None
-    if container is not None:
-        body_el = _first(container, ["." + xp for xp in _BODY_XPATHS])
-    if body_el is None:
-        body_el = _first(root, _BODY_XPATHS)
+    body_el = _body_el(root, container)
     if body_el is not None:
         paras, images = _BodyWalker(url).run(body_el)
         art.body, art.reporters, art.reporter_emails = finish_body(paras)
@@ -427,7 +492,7 @@ def extract_article_html(
         art.section = art.section or tf.section
         art.subtitle = art.subtitle or tf.subtitle
         if art.body and not art.title:
-            og = _meta(root, "og:title") or normalize_space("".join(root.xpath("//title//text()")))
+            og = _meta(root, "og:title") or normalize_space("".join(_TITLE_TEXT(root)))
             art.title = _SITE_SUFFIX_RE.sub("", og or "")
         if not weather:
             text = render_text(root, img_alt=True)

@@ -112,6 +112,9 @@ class ArticlesSpider(SiteSpider):
             site.article_url(self.site_url, no), callback=self.parse_article,
             errback=self.on_failure, cb_kwargs={"from_ids": from_ids},
             meta={"ydd_kind": "article"}, dont_filter=True,
+            # Articles before more listing pages: the queue stays a listing page deep instead of
+            # holding every article of the site (memory must not grow with the crawl).
+            priority=1,
         )
 
     # --- discovery ----------------------------------------------------------------------
