@@ -17,8 +17,8 @@ from yddnews.site import article_no
 
 from .clean import finish_body, normalize_space, parse_kst, table_rows_to_text
 from .dom import (
-    XML_SPACE_RE,
     SKIP_TAGS,
+    XML_SPACE_RE,
     class_xpath,
     classes,
     element_text,
@@ -33,6 +33,7 @@ from .textpath import MODIFIED_RE, PUBLISHED_RE, looks_like_section, text_fields
 from .weather import (
     DEFAULT_STATIONS,
     HEADER_DATE_RE,
+    cached_readings,
     dedupe,
     extract_weather_text,
     parse_widget_text,
@@ -87,8 +88,12 @@ def _text(el) -> str:
 
 
 def _is_junk(el) -> bool:
-    name = " ".join(classes(el)) + " " + (el.get("id") or "")
-    return bool(name.strip()) and any(_JUNK_CLASS_RE.search(tok) for tok in name.split())
+    name = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return any(_JUNK_CLASS_RE.search(tok) for tok in name.split())
+
+
+def _has_img(el) -> bool:
+    return next(el.iterdescendants("img"), None) is not None
 
 
 def _container(root):
@@ -299,20 +304,21 @@ class _BodyWalker:
             self.flush()
             self.add_images(el, None)
             return
-        has_img = next(el.iterdescendants("img"), None) is not None
         if tag == "table":
             self.flush()
-            if has_img and len(_ROWS(el)) <= 3:  # (has_img: at least one img)
+            if _has_img(el) and len(_ROWS(el)) <= 3:
                 self.photo_box(el)
             else:
                 self.table(el)
             return
         cls = " ".join(classes(el))
-        if tag == "figure" or (has_img and cls and _PHOTO_CLASS_RE.search(cls) and len(_text(el)) <= 300):
+        if tag == "figure" or (
+            cls and _PHOTO_CLASS_RE.search(cls) and _has_img(el) and len(_text(el)) <= 300
+        ):
             self.flush()
             self.photo_box(el)
             return
-        if cls and _CAPTION_CLASS_RE.search(cls) and not has_img:
+        if cls and _CAPTION_CLASS_RE.search(cls) and not _has_img(el):
             self.flush()
             cap = _text(el)
             if cap and self.images and self.images[-1]["caption"] is None:
@@ -392,28 +398,19 @@ def _widget_el(root):
     return None
 
 
-# A crawl sees few distinct widget states (the widget changes per day, not per page), so its
-# readings are parsed once per state: key = the widget's markup, the stations and the day.
-# Values: each reading's fields but source_url, to build fresh readings from (the pipelines
-# stamp each reading, so pages must not share them).
-_WEATHER_CACHE: dict[tuple, list[dict]] = {}
-_WEATHER_CACHE_SIZE = 256
-
-
 def _weather(root, url: str, stations, day: str | None) -> list[WeatherReading]:
     el = _widget_el(root)
     if el is None:
         return []
-    key = (etree.tostring(el, with_tail=False), tuple(stations), day)
-    fields = _WEATHER_CACHE.get(key)
-    if fields is None:
+
+    def parse() -> list[WeatherReading]:
         text = widget_region(render_element(el, img_alt=True))
-        readings = dedupe(parse_widget_text(text, stations=stations, observed_on=day or ""))
-        fields = [{k: v for k, v in vars(r).items() if k != "source_url"} for r in readings]
-        if len(_WEATHER_CACHE) >= _WEATHER_CACHE_SIZE:
-            del _WEATHER_CACHE[next(iter(_WEATHER_CACHE))]  # the oldest
-        _WEATHER_CACHE[key] = fields
-    return [WeatherReading(**f, source_url=url) for f in fields]
+        return dedupe(parse_widget_text(text, stations=stations, observed_on=day or ""))
+
+    # keyed by the widget's markup (what the readings are made of): a repeated widget state
+    # costs neither rendering nor parsing
+    markup = etree.tostring(el, with_tail=False)
+    return cached_readings(markup, ("html", tuple(stations), day), parse, url)
 
 
 def extract_weather_html(

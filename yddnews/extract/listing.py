@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from lxml import etree
+
 from yddnews.site import article_no
 
 from .clean import normalize_space, parse_date
@@ -26,7 +28,31 @@ class Listing:
     page_urls: list[str] = field(default_factory=list)  # absolute pagination links, in order
 
 
-_ART_LINK = ".//a[contains(@href,'article.html?no=') or contains(@href,'article.html?&no=')]"
+# Compiled once: a string `el.xpath("...")` compiles its expression on every call, and a
+# listing page runs several per entry.
+_ART_LINKS = etree.XPath(
+    ".//a[contains(@href,'article.html?no=') or contains(@href,'article.html?&no=')]"
+)
+_TITLES = tuple(
+    etree.XPath(xp)
+    for xp in (".//h2", ".//h3", ".//h4", ".//strong", ".//*[contains(@class,'tit')]")
+)
+_DATES = etree.XPath(".//*[contains(@class,'date')]")
+_INFOS = etree.XPath(".//*[contains(@class,'art_info')]")
+_WRITERS = etree.XPath(".//*[contains(@class,'name') or contains(@class,'writer')]")
+_ITEMS = etree.XPath(f"//ul[{class_xpath('art_list_all')}]/li")
+_OTHER_ITEMS = etree.XPath(
+    "//*[contains(@class,'art_list') or contains(@class,'ara_0')]//li"
+    "[.//a[contains(@href,'article.html?no=')]]"
+)
+_PAGE_LINKS = etree.XPath(f"//*[{class_xpath('btn_pagenum')}]//a[@href]")
+_OTHER_PAGE_LINKS = etree.XPath(
+    "//*[contains(@class,'paging') or contains(@class,'pagination') or contains(@class,'page')]"
+    "//a[contains(@href,'page=')]"
+)
+_SECTION_LINKS = etree.XPath(
+    "//a[contains(@href,'section_list_all') and contains(@href,'sec_no=')]"
+)
 
 
 def _text(el) -> str:
@@ -34,17 +60,11 @@ def _text(el) -> str:
 
 
 def _items(root) -> list:
-    items = root.xpath(f"//ul[{class_xpath('art_list_all')}]/li")
-    if not items:
-        items = root.xpath(
-            "//*[contains(@class,'art_list') or contains(@class,'ara_0')]//li"
-            "[.//a[contains(@href,'article.html?no=')]]"
-        )
-    return items
+    return _ITEMS(root) or _OTHER_ITEMS(root)
 
 
 def _entry(li, base_url: str) -> ListingEntry | None:
-    links = li.xpath(_ART_LINK)
+    links = _ART_LINKS(li)
     if not links:
         return None
     a = links[0]
@@ -53,21 +73,20 @@ def _entry(li, base_url: str) -> ListingEntry | None:
     if no is None:
         return None
     title_el = None
-    for xp in (".//h2", ".//h3", ".//h4", ".//strong", ".//*[contains(@class,'tit')]"):
-        found = li.xpath(xp)
+    for xp in _TITLES:
+        found = xp(li)
         if found:
             title_el = found[0]
             break
     title = _text(title_el) if title_el is not None else ""
     if not title:
         title = normalize_space(a.get("title") or "") or _text(a)
-    date_el = li.xpath(".//*[contains(@class,'date')]")
+    date_el = _DATES(li)
     date = parse_date(_text(date_el[0])) if date_el else None
     if date is None:
-        date = parse_date(_text(li.xpath(".//*[contains(@class,'art_info')]")[0])) if li.xpath(
-            ".//*[contains(@class,'art_info')]"
-        ) else None
-    name_el = li.xpath(".//*[contains(@class,'name') or contains(@class,'writer')]")
+        info_el = _INFOS(li)
+        date = parse_date(_text(info_el[0])) if info_el else None
+    name_el = _WRITERS(li)
     writer = _text(name_el[0]) if name_el else None
     return ListingEntry(article_no=no, url=url, title=title, date=date, writer=writer or None)
 
@@ -84,12 +103,7 @@ def extract_listing(url: str, html) -> Listing:
             seen.add(e.article_no)
             entries.append(e)
     pages: list[str] = []
-    anchors = root.xpath(f"//*[{class_xpath('btn_pagenum')}]//a[@href]")
-    if not anchors:
-        anchors = root.xpath(
-            "//*[contains(@class,'paging') or contains(@class,'pagination') or contains(@class,'page')]"
-            "//a[contains(@href,'page=')]"
-        )
+    anchors = _PAGE_LINKS(root) or _OTHER_PAGE_LINKS(root)
     for a in anchors:
         href = a.get("href").strip()
         if not href or href.startswith(("javascript:", "#")):
@@ -107,7 +121,7 @@ def extract_section_links(url: str, html) -> list[tuple[str, str, str]]:
         return []
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    for a in root.xpath("//a[contains(@href,'section_list_all') and contains(@href,'sec_no=')]"):
+    for a in _SECTION_LINKS(root):
         abs_url = urljoin(url, a.get("href").strip())
         values = parse_qs(urlsplit(abs_url).query).get("sec_no")
         if not values or not values[0].strip():

@@ -7,6 +7,8 @@ the widget region with icon alt text substituted and parses that text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 from yddnews.items import WeatherReading
 
@@ -49,10 +51,19 @@ def header_date(text: str) -> str | None:
     return f"{m[1]}-{m[2]}-{m[3]}" if m else None
 
 
+# condition words as they appear glued to a station (`흐리고비서울`) -> the condition
+_GLUED_CONDITIONS = {c.replace(" ", ""): c for c in CONDITIONS}
+
+
+@lru_cache(maxsize=16)
+def _longest_first(stations: tuple[str, ...]) -> list[str]:
+    return sorted(stations, key=len, reverse=True)
+
+
 def split_station(word: str, stations: tuple[str, ...]) -> tuple[str | None, str]:
     """`구름많음대구` -> ("구름많음", "대구"); unknown station kept: `맑음목포` -> ("맑음", "목포")."""
-    by_len = sorted(stations, key=len, reverse=True)
-    conds = {c.replace(" ", ""): c for c in CONDITIONS}
+    by_len = _longest_first(tuple(stations))
+    conds = _GLUED_CONDITIONS
     for st in by_len:
         if word.endswith(st) and (len(word) == len(st) or word[: -len(st)] in conds):
             prefix = word[: -len(st)]
@@ -122,7 +133,36 @@ def extract_weather_text(
     """Widget readings of a page's rendered text (seed form). observed_on = header date."""
     region = widget_region(text or "")
     day = header_date(region) or header_date((text or "")[:2000]) or ""
-    return parse_widget_text(region, stations=stations, observed_on=day, source_url=source_url)
+    return cached_readings(
+        region,
+        ("text", tuple(stations), day),
+        lambda: parse_widget_text(region, stations=stations, observed_on=day),
+        source_url,
+    )
+
+
+# A crawl sees few distinct widget states (the widget changes per day, not per page), so the
+# readings of each state are parsed once. Values: each reading's fields but source_url.
+_CACHE: dict[tuple, list[dict]] = {}
+_CACHE_SIZE = 256
+_CACHE_MAX_STATE = 32_768  # a bigger "widget" (one grown into a whole page) is not kept
+
+
+def cached_readings(
+    state: str | bytes, context: tuple, parse: Callable[[], list[WeatherReading]], source_url: str
+) -> list[WeatherReading]:
+    """parse(), memoized by the widget's `state` (its markup or text) and `context` (what else
+    parse() depends on: stations, day). Fresh readings on every call, with `source_url` set:
+    the pipelines stamp each reading, so pages must not share them."""
+    key = (state, *context)
+    fields = _CACHE.get(key)
+    if fields is None:
+        fields = [{k: v for k, v in vars(r).items() if k != "source_url"} for r in parse()]
+        if len(state) <= _CACHE_MAX_STATE:
+            if len(_CACHE) >= _CACHE_SIZE:
+                del _CACHE[next(iter(_CACHE))]  # the oldest
+            _CACHE[key] = fields
+    return [WeatherReading(**f, source_url=source_url) for f in fields]
 
 
 def dedupe(readings: list[WeatherReading]) -> list[WeatherReading]:
