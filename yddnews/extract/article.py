@@ -52,7 +52,7 @@ _BODY_XPATHS = (
     "//*[@itemprop='articleBody']",
     "//*[@id='article-view-content-div']",
     "//*[@id='articleBody' or @id='article_body' or @id='articleBodyContents']",
-    f"//*[{class_xpath('article_body')} or {class_xpath('article-body')} or {class_xpath('view_con')}]",
+    "//*[" + " or ".join(map(class_xpath, ("article_body", "article-body", "view_con"))) + "]",
 )
 _JUNK_CLASS_RE = re.compile(
     r"(?:^|[_\-])(?:ad|ads|adv|advert\w*|adsense|adsbygoogle|banner|share|sns|social|sponsor|"
@@ -218,7 +218,9 @@ def _dates(root, art_top, title_el) -> tuple[str | None, str | None]:
     if m:
         mod = parse_kst(m.group(1))
     if pub is None:
-        pub = parse_kst(_meta(root, "article:published_time", "og:article:published_time", "pubdate"))
+        pub = parse_kst(
+            _meta(root, "article:published_time", "og:article:published_time", "pubdate")
+        )
     if mod is None and pub is not None:
         meta_mod = _meta(root, "article:modified_time")
         mod = parse_kst(meta_mod) if meta_mod else None
@@ -295,7 +297,9 @@ class _BodyWalker:
 
     def visit(self, el) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or tag == "ins" or is_hidden(el) or _is_junk(el):
+        if not isinstance(tag, str) or tag in SKIP_TAGS or tag == "ins":
+            return
+        if is_hidden(el) or _is_junk(el):
             return
         if tag == "br":
             self.flush()

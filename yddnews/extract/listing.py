@@ -1,4 +1,5 @@
-"""Listing pages (section, all-articles, writer, search) -> entries + pagination; menu -> sections."""
+"""Listing pages (section, all-articles, writer, search) -> entries + pagination;
+the home page menu -> sections."""
 
 from __future__ import annotations
 

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import BYLINE_RE, finish_body, is_copyright, normalize_space, parse_kst, strip_signature
-from .weather import HEADER_DATE_RE, PROVIDER_LINE_RE, _WIDGET_LINE_RE
+from .weather import _WIDGET_LINE_RE, HEADER_DATE_RE, PROVIDER_LINE_RE
 
-_LABEL_DT = r"\s*[:：]?\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+_LABEL_DT = (
+    r"\s*[:：]?\s*"
+    r"(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+)
 PUBLISHED_RE = re.compile(r"(?:^|\s|•|\|)(?:등록|입력|등록일|입력일|게재)" + _LABEL_DT)
 MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:수정|수정일|업데이트)" + _LABEL_DT)
 _BULLET_RE = re.compile(r"^\s*•\s*")
@@ -80,11 +83,15 @@ def text_fields(text: str) -> TextFields:
 
     # info block: contiguous short bullet / info lines around the anchor
     top = anchor
-    while top - 1 >= floor and (not lines[top - 1] or (bullet[top - 1] and len(lines[top - 1]) <= 40)):
+    def short_bullet(i: int) -> bool:
+        return bullet[i] and len(lines[i]) <= 40
+
+    while top - 1 >= floor and (not lines[top - 1] or short_bullet(top - 1)):
         top -= 1
     bottom = anchor + 1
     while bottom < len(lines) and (
-        not lines[bottom] or (len(lines[bottom]) <= 40 and (bullet[bottom] or _is_info_line(lines[bottom])))
+        not lines[bottom]
+        or (len(lines[bottom]) <= 40 and (bullet[bottom] or _is_info_line(lines[bottom])))
     ):
         bottom += 1
     info = " ".join(lines[top:bottom])

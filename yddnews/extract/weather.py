@@ -61,7 +61,9 @@ def _longest_first(stations: tuple[str, ...]) -> list[str]:
 
 
 def split_station(word: str, stations: tuple[str, ...]) -> tuple[str | None, str]:
-    """`구름많음대구` -> ("구름많음", "대구"); unknown station kept: `맑음목포` -> ("맑음", "목포")."""
+    """`구름많음대구` -> ("구름많음", "대구").
+
+    An unknown station is kept: `맑음목포` -> ("맑음", "목포")."""
     by_len = _longest_first(tuple(stations))
     conds = _GLUED_CONDITIONS
     for st in by_len:
@@ -108,7 +110,9 @@ def parse_widget_text(
     return readings
 
 
-_WIDGET_LINE_RE = re.compile(r"^\s*(?:•\s*)?[가-힣A-Za-z/() \t]*[-−]?\d{1,2}(?:\.\d)?\s*(?:℃|°C)\s*$")
+_WIDGET_LINE_RE = re.compile(
+    r"^\s*(?:•\s*)?[가-힣A-Za-z/() \t]*[-−]?\d{1,2}(?:\.\d)?\s*(?:℃|°C)\s*$"
+)
 
 
 def widget_region(text: str) -> str:
