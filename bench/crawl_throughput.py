@@ -108,26 +108,30 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     ours = run_yddnews(args.articles, base / "yddnews")
     print(f"  yddnews: {ours['elapsed']:.1f} s, rc {ours['rc']}", flush=True)
+    runs = [ours]
     bare = run_bare(args.articles, base / "bare")
     print(f"  bare:    {bare['elapsed']:.1f} s, rc {bare['rc']}", flush=True)
     rows = []
-    for r in (ours, bare):
+    for r in (*runs, bare):
         s = r["served"]
         rows.append([r["name"], s.get("total"), s.get("article"), s.get("listing"),
-                     r["articles"] if r is ours else f"({args.articles})",
+                     r["articles"] if r is not bare else f"({args.articles})",
                      f"{r['elapsed']:.1f}", f"{r['wall']:.1f}",
                      f"{args.articles / r['elapsed'] * 60:.0f}",
                      f"{(r['rss_kb'] or 0) / 1024:.0f}", r["rc"]])
     print()
     print(table(rows, ["crawl", "requests", "article pages", "listing pages", "articles out",
                        "crawl s", "process s", "articles/min", "peak RSS MiB", "exit"]))
-    ratio = bare["elapsed"] / ours["elapsed"]
-    print(f"\nratio yddnews / ceiling = {ratio:.2f} (target >= 0.8): "
-          f"{'met' if ratio >= 0.8 else 'MISSED'}")
+    print()
+    for r in runs:
+        ratio = bare["elapsed"] / r["elapsed"]
+        print(f"ratio {r['name']} / ceiling = {ratio:.2f} (target >= 0.8): "
+              f"{'met' if ratio >= 0.8 else 'MISSED'}")
     if ours["served"].get("total") != bare["served"].get("total"):
         print("note: the two crawls fetched different numbers of pages (see the table)")
-    if ours["rc"] != 0:
-        print(ours["log"][-3000:])
+    for r in runs:
+        if r["rc"] != 0:
+            print(r["log"][-3000:])
     tmp.cleanup() if not args.keep else None
     return 0
 

@@ -70,11 +70,6 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "yddnews.logformatter.QuietDropLogFormatter"  # no item dumps in the log
 
-# --- Speed ------------------------------------------------------------------------------
-# Worker processes that extract articles, leaving the crawl's thread to crawl (yddnews/offload.py).
-# 0 = extract in the crawl process. One worker is enough on a 2-core machine.
-YDD_EXTRACT_PROCESSES = 1
-
 # --- Pipelines and extensions -----------------------------------------------------------
 ITEM_PIPELINES = {
     "yddnews.pipelines.SplitWeather": 100,  # weather -> weather dataset; article goes on

@@ -21,7 +21,7 @@ import scrapy
 
 from yddnews import render, site
 from yddnews.datasets import LISTINGS_COMPLETE, Datasets
-from yddnews.extract import extract_listing, extract_section_links
+from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
 from yddnews.spiders.args import (
     parse_day,
@@ -168,7 +168,7 @@ class ArticlesSpider(SiteSpider):
         yield self.listing_request(response.url, chain, page + 1)
 
     # --- articles -----------------------------------------------------------------------
-    async def parse_article(self, response, from_ids: bool = False):
+    def parse_article(self, response, from_ids: bool = False):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
         no = site.article_no(response.request.url)
@@ -176,7 +176,7 @@ class ArticlesSpider(SiteSpider):
         problem = self.http_problem(response)
         page = None
         if problem is None:
-            page = await self.extractor.extract(url, response.body)
+            page = extract_article_html(url, response.body, stations=self.stations)
             if not (page.article.title and page.article.body) and is_soft_404(response):
                 problem = "soft-404"
             elif not (page.article.title and page.article.body):

@@ -24,7 +24,6 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from yddnews import render, site
 from yddnews.items import Reject
-from yddnews.offload import ArticleExtractor
 
 
 def utc_now() -> str:
@@ -72,13 +71,7 @@ class SiteSpider(scrapy.Spider):
         # The bare host covers www. and non-www.; nothing else is ever requested.
         spider.allowed_domains = [site.bare_host(site.site_host(spider.site_url))]
         spider.stations = crawler.settings.getlist("YDD_WEATHER_STATIONS")
-        spider.extractor = ArticleExtractor(
-            crawler.settings.getint("YDD_EXTRACT_PROCESSES", 0), spider.stations
-        )
         return spider
-
-    def closed(self, reason):
-        self.extractor.close()
 
     def on_failure(self, failure):
         """Errback: a request that failed for good becomes a reject record."""
