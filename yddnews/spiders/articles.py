@@ -93,7 +93,7 @@ class ArticlesSpider(SiteSpider):
         else:
             yield scrapy.Request(
                 self.site_url + "/", callback=self.parse_home, errback=self.on_failure,
-                meta={"ydd_kind": "home"},
+                meta={"ydd_kind": "home"}, dont_filter=True,  # a resumed crawl walks again
             )
 
     # Requests skip Scrapy's duplicate filter: the spider deduplicates itself (`requested`, the
