@@ -19,4 +19,4 @@ echo "replica serving at $SITE"
   | sed -n '/yddnews summary/,/outputs/p'
 .venv/bin/python -m replica truth --site "$SITE" "$@" -o "$OUT/truth.jsonl"
 .venv/bin/python -m replica compare --truth "$OUT/truth.jsonl" \
-  --articles "$OUT/articles.jsonl" --weather "$OUT/weather.jsonl"
+  --articles "$OUT/articles.jsonl" --weather "$OUT/weather.jsonl" --rejects "$OUT/rejects.jsonl"
