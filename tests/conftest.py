@@ -64,11 +64,16 @@ def replica():
         server.stop()
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path, killed: bool = False) -> list[dict]:
+    """Records of a JSON Lines file. `killed`: the writer was killed, so the last line may be
+    cut short (the kernel can stop a write midway for SIGKILL); such a line is no record."""
     if not path.exists():
         return []
     with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        lines = [line for line in f if line.strip()]
+    if killed and lines and not lines[-1].endswith("\n"):
+        lines.pop()
+    return [json.loads(line) for line in lines]
 
 
 def truth(site_url: str, *args: str, tmp_path: Path) -> dict[str, list[dict]]:

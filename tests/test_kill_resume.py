@@ -33,7 +33,7 @@ def killed_then_resumed(server, workdir, kill_after: float, jobdir: bool):
     first.wait()
     second = crawl("articles", server.url, workdir / "second", store="../store.sqlite",
                    settings=settings)
-    return read_jsonl(first_dir / "items.jsonl"), second
+    return read_jsonl(first_dir / "items.jsonl", killed=True), second
 
 
 @pytest.mark.parametrize("jobdir", [True, False], ids=["jobdir", "store-only"])
@@ -42,7 +42,7 @@ def test_killed_crawl_resumes_without_losing_or_duplicating(replica, tmp_path, j
     expected = truth(server.url, "--articles", ARTICLES, tmp_path=tmp_path)["article"]
     want = {a["article_no"] for a in expected}
     rng = random.Random(int(ARTICLES) + jobdir)
-    for attempt in range(3):
+    for attempt in range(4):
         workdir = tmp_path / f"attempt{attempt}"
         first, second = killed_then_resumed(server, workdir, rng.uniform(1.0, 4.0), jobdir)
         assert second.returncode == 0, second.log[-3000:]
@@ -57,3 +57,21 @@ def test_killed_crawl_resumes_without_losing_or_duplicating(replica, tmp_path, j
         stored = [r[0] for r in db.execute("SELECT article_no FROM articles")]
         db.close()
         assert sorted(stored) == sorted(want), "the store must hold every article exactly once"
+
+
+def test_a_killed_crawls_broken_queue_is_dropped_and_nothing_is_lost(replica, tmp_path):
+    """The state SIGKILL can leave: the run marker still there, a queue file cut short."""
+    server = replica("--articles", "60")
+    expected = truth(server.url, "--articles", "60", tmp_path=tmp_path)["article"]
+    queue = tmp_path / "job" / "requests.queue"
+    queue.mkdir(parents=True)
+    (queue / "active.json").write_text("[1]")
+    (queue / "1").write_bytes(b"\x00\x00")  # a size header cut short
+    (tmp_path / "job" / "yddnews-running").touch()
+    result = crawl("articles", server.url, tmp_path / "run",
+                   settings={"JOBDIR": str(tmp_path / "job")})
+    assert result.returncode == 0, result.log[-3000:]
+    assert "did not end cleanly" in result.log
+    assert "Traceback" not in result.log
+    assert sorted(i["article_no"] for i in result.items) == sorted(a["article_no"] for a in expected)
+    assert not (tmp_path / "job" / "yddnews-running").exists()

@@ -82,6 +82,7 @@ ITEM_PIPELINES = {
     "yddnews.pipelines.WriteRejects": 900,  # Reject records -> rejects feed, not exported
 }
 EXTENSIONS = {
+    "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
 }
