@@ -21,7 +21,7 @@ Stats written here:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,7 +206,7 @@ def _empty(value: Any) -> bool:
 def _has_fffd(value: Any) -> bool:
     if isinstance(value, str):
         return "\ufffd" in value
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return any(_has_fffd(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return any(_has_fffd(v) for v in value)
@@ -235,7 +235,7 @@ class CrawlMonitors:
         if not isinstance(item, Article):
             return
         self.stats.inc_value("ydd/monitor/articles")
-        fields = ItemAdapter(item).asdict()
+        fields = ItemAdapter(item)  # a view: no deep copy as asdict() would make
         for name, value in fields.items():
             if not _empty(value):
                 self.stats.inc_value(f"ydd/monitor/filled/{name}")

@@ -138,7 +138,7 @@ class StoreItems(_Stage):
     def item_scraped(self, item, response=None, spider=None):
         if isinstance(item, Article):
             store = self.datasets.store
-            outcome = store.upsert_article(ItemAdapter(item).asdict()) if store else "exported"
+            outcome = store.upsert_article(ItemAdapter(item)) if store else "exported"
             self.stats.inc_value(f"ydd/articles/{outcome}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -86,7 +86,7 @@ class DatasetStore:
         return True
 
     # --- articles -----------------------------------------------------------------------
-    def upsert_article(self, article: dict) -> str:
+    def upsert_article(self, article: Mapping) -> str:
         """Insert or update by article number (by URL for pages without one).
 
         Returns "new", "updated" or "unchanged".
