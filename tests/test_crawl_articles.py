@@ -200,3 +200,12 @@ def test_a_second_crawl_on_the_same_store_does_not_start_while_one_runs(replica,
     assert server.stats()["article"] == 0
     holder.close()
     assert crawl("articles", server.url, tmp_path / "run").returncode == 0
+
+
+def test_a_bad_argument_is_a_usage_error_with_its_message(tmp_path):
+    proc = subprocess.run([SCRAPY, "crawl", "articles", "-a", "ids=60000-abc",
+                           "-s", f"YDD_STORE={tmp_path / 's.sqlite'}"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "ids: '60000-abc' is not a number or a range" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,4 +1,5 @@
-"""`scrapy crawl`, with an exit status that tells cron and Scrapyd a crawl went wrong.
+"""`scrapy crawl`, with an exit status that tells cron and Scrapyd a crawl went wrong, and spider
+arguments checked before anything starts.
 
 Scrapy's own command exits 0 whenever the crawler started. This one also exits 1 when an
 end-of-crawl monitor failed (yddnews/monitors.py sets the stat `ydd/monitors/failed`), so a
@@ -23,6 +24,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
+        self._check_arguments(args[0], opts.spargs)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -30,3 +32,14 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
             self.exitcode = 1
+
+    def _check_arguments(self, name: str, spargs: dict) -> None:
+        """A bad `-a` argument is a usage error with its message, not a traceback at start."""
+        try:
+            spidercls = self.crawler_process.spider_loader.load(name)
+        except KeyError:
+            return  # Scrapy itself reports an unknown spider
+        try:
+            spidercls(**spargs)
+        except ValueError as exc:
+            raise UsageError(f"{name}: {exc}", print_help=False) from None
