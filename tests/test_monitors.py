@@ -71,6 +71,12 @@ def test_ids_without_articles_and_pages_outside_the_window_are_not_failures():
     assert monitors.check_articles_found(stats, T) is None
 
 
+def test_a_window_with_no_article_in_it_is_not_a_failure():
+    stats = healthy(**{"ydd/pages/article": 0, "ydd/monitor/articles": 0,
+                       "ydd/listing/entries": 24, "ydd/window/listed_outside": 24})
+    assert monitors.check_articles_found(stats, T).ok
+
+
 def test_saved_pages_without_articles_fail():
     stats = {"ydd/pages/dump": 7, "ydd/rejects": 7}
     assert not monitors.check_articles_found(stats, T).ok

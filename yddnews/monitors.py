@@ -89,6 +89,8 @@ def check_articles_found(stats: dict, t: Thresholds) -> CheckResult | None:
         return CheckResult(name, False, f"{listings} listing pages fetched, no entry found in them")
     if _n(stats, "ydd/incremental/known"):
         return CheckResult(name, True, "no new article since the last crawl (incremental)")
+    if _n(stats, "ydd/window/listed_outside"):
+        return CheckResult(name, True, "the listings hold no article in the since/until window")
     return CheckResult(name, False, f"{listings} listing pages fetched, no article found")
 
 

@@ -152,8 +152,10 @@ class ArticlesSpider(SiteSpider):
         for entry in fresh:
             no = entry.article_no
             if self.until and entry.date and entry.date > self.until:
+                stats.inc_value("ydd/window/listed_outside")
                 continue
             if self.since and entry.date and entry.date < self.since:
+                stats.inc_value("ydd/window/listed_outside")
                 older_than_window = True
                 continue
             if no in self.known:
