@@ -6,7 +6,6 @@ scripts (`.venv/bin/python bench/quality.py`): both work.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -20,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from replica.process import ReplicaProcess  # noqa: E402
 
 PYTHON = sys.executable
 SCRAPY = str(Path(PYTHON).with_name("scrapy"))
@@ -102,42 +103,11 @@ def replica_pages(articles: int, seed: int = 1, site: str = SITE) -> Iterator[Sa
 
 
 # --------------------------------------------------------------------------- processes
-class Replica:
-    """`python -m replica serve` in a subprocess (stopped by its own PID)."""
+class Replica(ReplicaProcess):
+    """A replica of `articles` articles in a subprocess (stopped by its own PID)."""
 
     def __init__(self, articles: int, port: int = 0, *extra: str):
-        self.proc = subprocess.Popen(
-            [PYTHON, "-m", "replica", "serve", "--port", str(port), "--articles", str(articles),
-             *extra],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("http://"):
-            self.stop()
-            raise RuntimeError(f"replica did not start: {line!r}")
-        self.url = line
-        self.port = int(line.rsplit(":", 1)[1])
-
-    def stats(self, reset: bool = False) -> dict:
-        from urllib.request import urlopen
-
-        with urlopen(self.url + "/__stats" + ("?reset=1" if reset else ""), timeout=10) as r:
-            return json.load(r)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        super().__init__("--port", str(port), "--articles", str(articles), *extra)
 
 
 def vm_hwm_kb(pid: int) -> int | None:

@@ -4,8 +4,6 @@ run as `scrapy crawl` subprocesses."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -13,40 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from replica.process import ReplicaProcess
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SCRAPY = str(Path(PYTHON).with_name("scrapy"))
 
 
-class ReplicaServer:
-    """`python -m replica serve` in a subprocess; stopped by its own PID."""
-
-    def __init__(self, *args: str):
-        self.args = args
-        self.proc = subprocess.Popen(
-            [PYTHON, "-m", "replica", "serve", "--port", "0", *args],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("http://"):
-            self.stop()
-            raise RuntimeError(f"replica did not start: {line!r} {self.proc.stderr.read()}")
-        self.url = line
-
-    def stats(self) -> dict:
-        from urllib.request import urlopen
-
-        with urlopen(self.url + "/__stats", timeout=10) as r:
-            return json.load(r)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+# `python -m replica serve` in a subprocess: .url, .stats(), .stop()
+ReplicaServer = ReplicaProcess
 
 
 @pytest.fixture
