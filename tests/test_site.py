@@ -30,6 +30,7 @@ def test_www_and_scheme_variants_belong_to_the_site_but_other_hosts_do_not():
 
 def test_listing_urls_and_their_page_numbers():
     url = site.writer_list_url(ROOT, "나재희", 3)
-    assert "name=%EB%82%98%EC%9E%AC%ED%9D%AC" in url and site.listing_page(url) == 3
-    assert site.section_no(site.section_list_url(ROOT, 51, 2)) == "51"
-    assert site.listing_page(site.all_list_url(ROOT)) == 1
+    assert "name=%EB%82%98%EC%9E%AC%ED%9D%AC" in url and "page=3" in url
+    assert site.with_page(site.section_list_url(ROOT, 51, 2), 3) == (
+        "https://www.ybstv.net/news/section_list_all.html?sec_no=51&page=3")
+    assert site.with_page(site.all_list_url(ROOT), 1) == site.all_list_url(ROOT)

@@ -8,7 +8,7 @@ belongs to the site when its host matches the root's host with or without `www.`
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 DEFAULT_SITE_URL = "https://www.ybstv.net"
 
@@ -76,19 +76,9 @@ def writer_list_url(site_url: str, name: str, page: int = 1) -> str:
     )
 
 
-def listing_page(url: str) -> int:
-    """1-based page number of a listing URL (1 when absent or malformed)."""
-    values = parse_qs(urlsplit(url).query).get("page")
-    try:
-        return max(1, int(values[0])) if values else 1
-    except ValueError:
-        return 1
-
-
-def section_no(url: str) -> str | None:
-    """sec_no of a section listing URL, else None."""
+def with_page(url: str, page: int) -> str:
+    """The same listing URL at 1-based page `page` (other query parameters kept)."""
     parts = urlsplit(url)
-    if not parts.path.endswith("section_list_all.html"):
-        return None
-    values = parse_qs(parts.query).get("sec_no")
-    return values[0] if values else None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    query["page"] = [str(page)]
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))

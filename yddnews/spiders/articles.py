@@ -15,8 +15,6 @@ listing (the CMS repeats its last page past the end), a page whose entries are a
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
-
 import scrapy
 
 from yddnews import render, site
@@ -33,13 +31,6 @@ from yddnews.spiders.args import (
 from yddnews.spiders.base import SiteSpider, utc_now
 
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
-
-
-def with_page(url: str, page: int) -> str:
-    parts = urlsplit(url)
-    query = parse_qs(parts.query, keep_blank_values=True)
-    query["page"] = [str(page)]
-    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
 
 
 class ArticlesSpider(SiteSpider):
@@ -101,7 +92,7 @@ class ArticlesSpider(SiteSpider):
     # never completed, and the resumed crawl would then never fetch them.
     def listing_request(self, url: str, chain: str, page: int = 1) -> scrapy.Request:
         return scrapy.Request(
-            with_page(url, page), callback=self.parse_listing, errback=self.on_failure,
+            site.with_page(url, page), callback=self.parse_listing, errback=self.on_failure,
             cb_kwargs={"chain": chain, "page": page}, meta={"ydd_kind": "listing"},
             dont_filter=True,
         )
