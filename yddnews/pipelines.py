@@ -35,10 +35,15 @@ class _Stage:
 class SplitWeather(_Stage):
     """Weather readings go to the weather dataset; the article goes on alone."""
 
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.undated_seen: set[tuple] = set()  # widget states already rejected as undated
+
     def process_item(self, item):
         if isinstance(item, ExtractedPage):
             for reading in item.weather:
                 self.datasets.add_weather(reading)
+            self.reject_undated(item)
             self.stats.inc_value(f"ydd/path/{item.path}")
             if item.rendered:
                 self.stats.inc_value("ydd/rendered")
@@ -48,6 +53,21 @@ class SplitWeather(_Stage):
             if not self.datasets.add_weather(item):
                 raise DropItem(f"same reading already exported: {item.key()}")
         return item
+
+    def reject_undated(self, page: ExtractedPage) -> None:
+        """Readings of a page whose header date could not be read: never in the weather
+        dataset (observed_on is part of a reading's identity); one reject per distinct widget
+        state, holding the stations and values."""
+        if not page.weather_undated:
+            return
+        readings = [ItemAdapter(r).asdict() for r in page.weather_undated]
+        state = tuple(sorted((r["station"], r["condition"], r["temperature_c"]) for r in readings))
+        self.stats.inc_value("ydd/weather/undated_pages")
+        if state in self.undated_seen:
+            return
+        self.undated_seen.add(state)
+        self.datasets.reject(page.source or page.article.url, ["weather without header date"],
+                             {"readings": readings}, page.source)
 
 
 def _clean_text(value: str | None) -> str | None:
