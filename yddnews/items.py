@@ -61,6 +61,9 @@ class ExtractedPage:
     # readings of a page whose header date could not be read: never in the weather dataset,
     # written to the rejects instead
     weather_undated: list[WeatherReading] = field(default_factory=list)
+    # field -> the sources that disagree with the extracted value (extract/evidence.py);
+    # counted as ydd/disagree/<field>
+    disagreements: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

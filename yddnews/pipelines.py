@@ -7,6 +7,7 @@ Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave he
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import datetime, timezone
 
@@ -17,6 +18,8 @@ from scrapy.exceptions import DropItem
 from yddnews import site
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
 from yddnews.outputs.datasets import Datasets
+
+logger = logging.getLogger(__name__)
 
 REQUIRED = ("url", "title", "published_at", "body")
 
@@ -45,6 +48,7 @@ class SplitWeather(_Stage):
                 self.datasets.add_weather(reading)
             self.reject_undated(item)
             self.stats.inc_value(f"ydd/path/{item.path}")
+            self.count_disagreements(item)
             if item.rendered:
                 self.stats.inc_value("ydd/rendered")
             return item.article
@@ -53,6 +57,17 @@ class SplitWeather(_Stage):
             if not self.datasets.add_weather(item):
                 raise DropItem(f"same reading already exported: {item.key()}")
         return item
+
+    def count_disagreements(self, page: ExtractedPage) -> None:
+        """ydd/disagree/<field>: articles whose sources disagree on that field (the early
+        signal of a layout change); ydd/disagree/articles: articles with any disagreement."""
+        if not page.disagreements:
+            return
+        for name in page.disagreements:
+            self.stats.inc_value(f"ydd/disagree/{name}")
+        self.stats.inc_value("ydd/disagree/articles")
+        logger.debug("sources disagree on %s: %s", page.article.url,
+                     getattr(page.article, "evidence", page.disagreements))
 
     def reject_undated(self, page: ExtractedPage) -> None:
         """Readings of a page whose header date could not be read: never in the weather

@@ -15,6 +15,7 @@ from yddnews.site import article_no
 
 from .clean import normalize_space
 from .dom import parse_html, render_text
+from .evidence import Evidence, cross_check
 from .layouts import article_parser, generic_parser
 from .layouts.base import TITLE_TEXT, meta
 from .layouts.generic import meta_dates
@@ -57,7 +58,7 @@ def extract_weather_html(
     return readings
 
 
-def _dom_article(root, url: str) -> tuple[Article, str]:
+def _dom_article(root, url: str):
     """The layout parser's article (the generic parser's when the layout's misses title or
     body), with meta tags filling the date and section: (article, parser name)."""
     parser = article_parser(root, url)
@@ -67,24 +68,32 @@ def _dom_article(root, url: str) -> tuple[Article, str]:
         other = fallback.parse()
         if other.title and other.body:
             art, parser = other, fallback
-    if not art.published_at:
-        pub, mod = meta_dates(root, None, art.modified_at)
-        art.published_at, art.modified_at = pub or "", mod
-    if not art.section:
-        art.section = meta(root, "article:section")
-    return art, parser.name
+    return art, parser
+
+
+def _cross_check(root, art: Article, parser, listing) -> Evidence:
+    """The other sources fill and check the DOM reading (evidence.py); the meta tags' modified
+    time comes along with a meta-filled publication time."""
+    had_date = bool(art.published_at)
+    ev = cross_check(root, art, getattr(parser, "top", None), listing, parser.name)
+    if not had_date and art.published_at and art.modified_at is None:
+        _, art.modified_at = meta_dates(root, art.published_at, None)
+    return ev
 
 
 def extract_article_html(
-    url: str, html, *, stations: tuple[str, ...] = DEFAULT_STATIONS
+    url: str, html, *, stations: tuple[str, ...] = DEFAULT_STATIONS, listing=None
 ) -> ExtractedPage:
     """An article page (str or bytes) -> ExtractedPage. Never raises on junk: returns empty
-    fields instead."""
+    fields instead. `listing`: the listing entry that led to the page (a ListingEntry or its
+    dict), one more source for the cross-checks."""
     root = parse_html(html)
     if root is None:
         return _page(_empty(url), [], "generic", url)
     weather = widget_readings(root, url, stations, header_date_dom(root))
-    art, path = _dom_article(root, url)
+    art, parser = _dom_article(root, url)
+    path = parser.name
+    ev = _cross_check(root, art, parser, listing)
     if not (art.title and art.published_at and art.body):
         tf = text_fields(render_text(root, captions=False))
         if not art.title and tf.title or not art.body and tf.body:
@@ -107,7 +116,11 @@ def extract_article_html(
             weather = dedupe(extract_weather_text(text, stations=stations, source_url=url))
     if not (art.title and art.body) and not (art.title and art.published_at):
         art = _empty(url)
-    return _page(art, weather, path, url)
+        ev = Evidence(layout=path)
+    page = _page(art, weather, path, url)
+    page.disagreements = ev.disagreements
+    art.evidence = ev.as_dict()  # not a field: never exported; shown in rejects
+    return page
 
 
 def extract_article_text(

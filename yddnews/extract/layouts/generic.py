@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..clean import normalize_space, parse_kst
 from ..dom import class_xpath, element_text, has_class, text_content
-from ..textpath import MODIFIED_RE, PUBLISHED_RE, looks_like_section
+from ..textpath import BARE_DT_RE, MODIFIED_RE, PUBLISHED_RE, looks_like_section
 from .base import ArticleParser, meta, precedes
 
 ARV_RE = re.compile(r"^arv_\d+(?:_\d+)?$")
@@ -105,6 +105,12 @@ def dates_of(texts: list[str]) -> tuple[str | None, str | None]:
     m = MODIFIED_RE.search(info)
     if m:
         mod = parse_kst(m.group(1))
+    if pub is None:  # no label: an item that is only a date and time
+        for t in texts:
+            m = BARE_DT_RE.fullmatch(t)
+            if m:
+                pub = parse_kst(m.group(1))
+                break
     return pub, mod
 
 
