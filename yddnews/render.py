@@ -34,8 +34,8 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from yddnews import site
-from yddnews.datasets import Datasets
 from yddnews.items import Reject
+from yddnews.outputs.datasets import Datasets
 
 logger = logging.getLogger(__name__)
 
