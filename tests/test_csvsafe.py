@@ -2,8 +2,8 @@ import csv
 
 import pytest
 
-from yddnews.csvsafe import neutralise
-from yddnews.outputs import RecordFile
+from yddnews.outputs.csvsafe import neutralise
+from yddnews.outputs.files import RecordFile
 
 
 @pytest.mark.parametrize("cell", [

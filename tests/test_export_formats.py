@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import ROOT, SCRAPY
-from yddnews.exporters import join_readably
-from yddnews.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
+from yddnews.outputs.exporters import join_readably
+from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
 
 
 def export(store, *args, check=True):

@@ -15,8 +15,8 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from yddnews import site
-from yddnews.datasets import Datasets
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
+from yddnews.outputs.datasets import Datasets
 
 REQUIRED = ("url", "title", "published_at", "body")
 

@@ -25,8 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from yddnews import site
-from yddnews.datasets import Datasets
 from yddnews.items import Reject
+from yddnews.outputs.datasets import Datasets
 
 logger = logging.getLogger(__name__)
 

@@ -30,13 +30,13 @@ YDD_REJECTS_FEED = "data/rejects.jsonl"
 YDD_STORE = "data/yddnews.sqlite"
 
 FEED_EXPORT_ENCODING = "utf-8"  # Hangul unescaped in JSON
-FEED_EXPORTERS = {"csv": "yddnews.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
+FEED_EXPORTERS = {"csv": "yddnews.outputs.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
 FEED_EXPORT_FIELDS = None  # the dataclass field order
 # Local feed files are written through, item by item, so a killed crawl keeps every item it
-# exported (yddnews/feeds.py).
+# exported (yddnews/outputs/feeds.py).
 FEED_STORAGES = {
-    "": "yddnews.feeds.WriteThroughFileFeedStorage",
-    "file": "yddnews.feeds.WriteThroughFileFeedStorage",
+    "": "yddnews.outputs.feeds.WriteThroughFileFeedStorage",
+    "file": "yddnews.outputs.feeds.WriteThroughFileFeedStorage",
 }
 
 # --- Politeness (defaults are for the real site) ----------------------------------------

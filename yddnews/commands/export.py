@@ -21,9 +21,9 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
+from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
 from yddnews.spiders.args import ArgumentError, parse_day, parse_list
-from yddnews.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
-from yddnews.tables import TableError, format_for, write_file, write_stream
 
 RUN_FIELDS = (
     "id", "spider", "started_at", "finished_at", "finish_reason", "articles_new",
@@ -87,7 +87,7 @@ class Command(ScrapyCommand):
                 "[--format jsonl|json|csv|parquet] [--since D] [--until D] [--sections A,B]")
 
     def short_desc(self) -> str:
-        return "Export a dataset of the yddnews store (YDD_STORE) to JSON Lines, JSON, CSV or Parquet"
+        return "Export a dataset of the store (YDD_STORE) to JSON Lines, JSON, CSV or Parquet"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -106,7 +106,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         target = opts.output or opts.overwrite_output
         if not target:
-            raise UsageError("name the output: -o FILE (append) or -O FILE (overwrite); - is stdout")
+            raise UsageError("name the output: -o FILE (append) or -O FILE (overwrite), - = stdout")
         overwrite = opts.overwrite_output is not None
         store_path = self.settings.get("YDD_STORE")
         if not store_path:
@@ -142,7 +142,7 @@ class Command(ScrapyCommand):
         path = Path(target).expanduser()
         if fmt != "parquet":
             return write_file(records, fields, fmt, path, overwrite, opts.what)
-        from yddnews import parquet
+        from yddnews.outputs import parquet
 
         span = parquet.Span(records, opts.what)  # the card's date range, noted on the way
         if opts.partition:

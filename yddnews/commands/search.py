@@ -2,7 +2,7 @@
 
     scrapy search "당산동 재개발" [--since 2025-01-01] [--until D] [-o hits.csv | -O hits.jsonl]
 
-Korean words of any length are found, two-syllable ones included (yddnews/search.py explains
+Korean words of any length are found, two-syllable ones included (yddnews/outputs/search.py explains
 how). With -o/-O the matching articles are written as by `scrapy export` (any of its formats).
 """
 
@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from yddnews import search
+from yddnews.outputs import search
+from yddnews.outputs.store import ARTICLE_FIELDS, DatasetStore
+from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
 from yddnews.spiders.args import ArgumentError, parse_day
-from yddnews.store import ARTICLE_FIELDS, DatasetStore
-from yddnews.tables import TableError, format_for, write_file, write_stream
 
 
 class Command(ScrapyCommand):

@@ -18,9 +18,9 @@ from __future__ import annotations
 import scrapy
 
 from yddnews import render, site
-from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
+from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,

@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.exporters import CsvItemExporter
 
-from yddnews.csvsafe import neutralise
+from yddnews.outputs.csvsafe import neutralise
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def existing_header(file) -> list[str] | None:
 
 class ExcelCsvItemExporter(CsvItemExporter):
     """UTF-8 with a BOM (Excel then reads Hangul right), one header, lists joined readably,
-    formulas neutralised (yddnews/csvsafe.py).
+    formulas neutralised (yddnews/outputs/csvsafe.py).
 
     Appending to a file that already has rows (`-o app.csv` twice) writes no second header and
     no second BOM, and keeps the existing file's columns so old and new rows line up."""

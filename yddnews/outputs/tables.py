@@ -7,7 +7,7 @@ Pure (no crawler): `scrapy export` and `scrapy search -o` use it. Formats:
 | jsonl   | .jsonl, .ndjson  | one JSON object a line, UTF-8, Hangul unescaped; appendable  |
 | json    | .json            | one JSON array (what `json.load` reads)                     |
 | csv     | .csv             | Excel-clean CSV (exporters.ExcelCsvItemExporter); appendable |
-| parquet | .parquet         | typed columns (yddnews/parquet.py)                          |
+| parquet | .parquet         | typed columns (yddnews/outputs/parquet.py)                          |
 
 Append (`-o` on a file with data) is allowed where the format allows it: JSON Lines, and CSV
 when the existing header is the same (no second header is written). A JSON array or a Parquet
@@ -24,7 +24,7 @@ from typing import IO
 
 from scrapy.exporters import JsonItemExporter, JsonLinesItemExporter
 
-from yddnews.exporters import ExcelCsvItemExporter
+from yddnews.outputs.exporters import ExcelCsvItemExporter
 
 FORMATS = ("jsonl", "json", "csv", "parquet")
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv",
@@ -57,7 +57,7 @@ def write_stream(records: Iterable[dict], fields: tuple[str, ...], fmt: str, out
                  dataset: str = "articles") -> int:
     """Write every record to the binary stream `out`; returns how many were written."""
     if fmt == "parquet":
-        from yddnews import parquet  # pyarrow only when Parquet is asked for
+        from yddnews.outputs import parquet  # pyarrow only when Parquet is asked for
 
         return parquet.write(records, dataset, fields, out)
     if fmt == "csv":

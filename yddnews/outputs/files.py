@@ -13,7 +13,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exporters import JsonLinesItemExporter
 
-from yddnews.exporters import ExcelCsvItemExporter
+from yddnews.outputs.exporters import ExcelCsvItemExporter
 
 
 def expand_path(template: str, spider_name: str, started: datetime | None = None) -> Path:

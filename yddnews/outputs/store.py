@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-from yddnews import search
+from yddnews.outputs import search
 
 ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
