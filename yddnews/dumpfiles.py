@@ -41,11 +41,16 @@ def decode(data: bytes) -> tuple[str | None, str]:
     return None, ""
 
 
+# Control bytes that text never holds (tab, newlines, form feed and CR are text).
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
+
 def looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    # counted in C (bytes.translate deletes them) instead of a Python loop over every byte
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) * 0.05
 
 

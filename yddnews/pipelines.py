@@ -8,6 +8,7 @@ Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave he
 from __future__ import annotations
 
 import logging
+import time
 import unicodedata
 from datetime import datetime, timezone
 
@@ -169,6 +170,11 @@ class StoreItems(_Stage):
     def __init__(self, crawler):
         super().__init__(crawler)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        # YDD_STORE_BATCH articles (or YDD_STORE_BATCH_SECONDS) per SQLite transaction
+        self.batch = max(1, crawler.settings.getint("YDD_STORE_BATCH", 1))
+        self.batch_seconds = crawler.settings.getfloat("YDD_STORE_BATCH_SECONDS", 0.0)
+        self.pending = 0
+        self.batch_started = 0.0
 
     def process_item(self, item):
         return item
@@ -176,7 +182,17 @@ class StoreItems(_Stage):
     def item_scraped(self, item, response=None, spider=None):
         if isinstance(item, Article):
             store = self.datasets.store
-            outcome = store.upsert_article(ItemAdapter(item)) if store else "exported"
+            outcome = "exported"
+            if store:
+                if self.batch > 1 and not self.pending:
+                    store.begin()
+                    self.batch_started = time.monotonic()
+                outcome = store.upsert_article(ItemAdapter(item))
+                self.pending += 1
+                if (self.pending >= self.batch
+                        or time.monotonic() - self.batch_started >= self.batch_seconds):
+                    store.commit()
+                    self.pending = 0
             self.stats.inc_value(f"ydd/articles/{outcome}")
 
 
