@@ -114,3 +114,21 @@ def crawl(spider: str, site_url: str, workdir: Path, *args: str, output: str = "
 
 def without(records: list[dict], *keys: str) -> list[dict]:
     return [{k: v for k, v in r.items() if k not in keys} for r in records]
+
+
+@pytest.fixture
+def hostile():
+    """Factory: hostile({pattern: override}, articles=30) -> a running tests/hostile.py server
+    (stopped after the test)."""
+    from hostile import HostileServer
+
+    servers: list[HostileServer] = []
+
+    def start(overrides=None, **kwargs) -> HostileServer:
+        server = HostileServer(overrides, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
