@@ -19,7 +19,7 @@ import dataclasses
 
 import scrapy
 
-from yddnews import render, site
+from yddnews import progress, render, site
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
@@ -141,6 +141,7 @@ class ArticlesSpider(SiteSpider):
                 yield Reject(response.url, [f"http {response.status}"])
             return
         listing = extract_listing(response.url, response.text)
+        progress.note_listing(stats, chain, page, listing.page_urls)
         stats.inc_value("ydd/listing/entries", len(listing.entries))
         seen = self.seen_in_listing.setdefault(chain, set())
         fresh = [e for e in listing.entries if e.article_no not in seen]
