@@ -245,6 +245,9 @@ class ArticlesSpider(SiteSpider):
             return
         following = self.listing_request(response.url, chain, page + 1)
         if chain != "all" and self.sections_as_evidence and self.all_listing is not False:
+            # the progress ETA must not count the pages its pager announces (a resumed walk
+            # raises it again)
+            stats.set_value(f"ydd/progress/pages/{chain}", page)
             if self.all_listing is None:
                 self.section_walks_waiting.append(following)
             else:
