@@ -40,6 +40,11 @@ class SplitWeather(_Stage):
             for reading in item.weather:
                 self.datasets.add_weather(reading)
             self.stats.inc_value(f"ydd/path/{item.path}")
+            # evidence for the weather check (yddnews/checks.py); not for saved pages (dumps),
+            # which often hold the body alone
+            if item.source.startswith(("http://", "https://")):
+                self.stats.inc_value("ydd/check/weather/with" if item.weather
+                                     else "ydd/check/weather/without")
             if item.rendered:
                 self.stats.inc_value("ydd/rendered")
             return item.article

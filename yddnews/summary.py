@@ -37,8 +37,8 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "paths": _prefixed(stats, "ydd/path/"),
         "rendered": stats.get("ydd/rendered", 0),
         "ids_missing": stats.get("ydd/ids/missing", 0),
-        "monitors": stats.get("ydd/monitors/summary", "off"),
-        "monitors_failed": stats.get("ydd/monitors/failed", 0),
+        "checks": stats.get("ydd/checks/summary", "off"),
+        "checks_failed": stats.get("ydd/checks/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
         "outside_window": stats.get("ydd/window/outside", 0),
         "elapsed_seconds": round(elapsed, 1),
@@ -67,7 +67,10 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
                      f"{c['outside_window']} outside the since/until window")
     if c["ids_missing"]:
         lines.append(f"  ids              {c['ids_missing']} numbers have no article")
-    lines.append(f"  monitors         {c.get('monitors', 'off')}")
+    # the checks' lines (yddnews/crawlchecks.py): the verdict first, then the details
+    check_lines = str(c.get("checks", "off")).splitlines() or ["off"]
+    lines.append(f"  checks           {check_lines[0]}")
+    lines += [f"                   {line}" for line in check_lines[1:]]
     outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]
     if datasets.weather_path:
         outputs.append(f"weather {datasets.weather_path}")
@@ -94,4 +97,5 @@ class CrawlSummary:
         datasets = Datasets.of(self.crawler)
         text = format_summary(spider.name, reason, counts, datasets)
         datasets.finish(reason, counts)
+        self.crawler.ydd_summary = text  # what the alerts send (yddnews/crawlchecks.py)
         logger.info("\n%s", text)
