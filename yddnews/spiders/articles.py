@@ -15,12 +15,14 @@ listing (the CMS repeats its last page past the end), a page whose entries are a
 
 from __future__ import annotations
 
+import dataclasses
+
 import scrapy
 
 from yddnews import render, site
-from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
+from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,
@@ -52,6 +54,7 @@ class ArticlesSpider(SiteSpider):
         self.requested: set[int] = set()
         self.known: set[int] = set()
         self.stop_at_known = False
+        self.section_names: dict[str, str] = {}  # listing chain -> section name (home menu)
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
@@ -97,11 +100,17 @@ class ArticlesSpider(SiteSpider):
             dont_filter=True,
         )
 
-    def article_request(self, no: int, from_ids: bool = False) -> scrapy.Request:
+    def article_request(self, no: int, from_ids: bool = False,
+                        listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
+        # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
+        # one more source for the extraction's cross-checks
+        kwargs: dict = {"from_ids": from_ids}
+        if listed:
+            kwargs["listed"] = listed
         return scrapy.Request(
             site.article_url(self.site_url, no), callback=self.parse_article,
-            errback=self.on_failure, cb_kwargs={"from_ids": from_ids},
+            errback=self.on_failure, cb_kwargs=kwargs,
             meta={"ydd_kind": "article"}, dont_filter=True,
             # Articles before more listing pages: the queue stays a listing page deep instead of
             # holding every article of the site (memory must not grow with the crawl).
@@ -112,6 +121,7 @@ class ArticlesSpider(SiteSpider):
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
         sections = extract_section_links(response.url, response.text)
+        self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
         # The all-articles listing covers everything; section listings are there for when the
         # site has no such listing (it was seen only on sister sites) and cost little.
@@ -153,7 +163,7 @@ class ArticlesSpider(SiteSpider):
                 met_known = self.stop_at_known
                 continue
             if no not in self.requested:
-                yield self.article_request(no)
+                yield self.article_request(no, listed=self.listed(entry, chain))
         if met_known or older_than_window:
             return
         if self.max_pages and page >= self.max_pages:
@@ -161,7 +171,12 @@ class ArticlesSpider(SiteSpider):
         yield self.listing_request(response.url, chain, page + 1)
 
     # --- articles -----------------------------------------------------------------------
-    def parse_article(self, response, from_ids: bool = False):
+    def listed(self, entry, chain: str) -> dict:
+        fields = dataclasses.asdict(entry)
+        fields["section"] = self.section_names.get(chain)
+        return fields
+
+    def parse_article(self, response, from_ids: bool = False, listed: dict | None = None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
         no = site.article_no(response.request.url)
@@ -169,7 +184,8 @@ class ArticlesSpider(SiteSpider):
         problem = self.http_problem(response)
         page = None
         if problem is None:
-            page = extract_article_html(url, response.body, stations=self.stations)
+            page = extract_article_html(url, response.body, stations=self.stations,
+                                        listing=listed)
             if not (page.article.title and page.article.body) and is_soft_404(response):
                 problem = "soft-404"
             elif not (page.article.title and page.article.body):
