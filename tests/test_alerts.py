@@ -108,7 +108,7 @@ def test_a_failed_check_mails_once_and_the_next_healthy_crawl_says_recovered(
     assert len(smtp_server.messages) == 1 and len(webhook_server.posts) == 1
     text = smtp_server.messages[0].get_payload(decode=True).decode("utf-8")
     assert "coverage:section" in smtp_server.messages[0]["Subject"]
-    assert "30 of 30 articles without section" in text
+    assert "30 of 30 articles without section on the page" in text
     assert "yddnews summary: articles finished" in text  # the crawl's summary rides along
     assert "coverage:section" in webhook_server.posts[0]["text"]
     broken.stop()

@@ -34,11 +34,14 @@ COVERAGE_FIELDS = (
 SHARE_SIGNALS = {
     "weather": "pages without weather readings",
     "no_article": "article pages that yielded no article",
-    "fallback_path": "articles extracted by the fallback text path",
+    "fallback_path": "articles extracted by a fallback (generic parser, text path)",
     "fetch_failures": "requests failed for good",
     "encoding": "articles with U+FFFD (wrong encoding)",
 }
 DISAGREE_PREFIX = "ydd/disagree/"
+# fields the extraction cross-checks (extract/evidence.py), and `articles`: any of them
+DISAGREE_FIELDS = ("articles", "title", "section", "published_at", "reporters", "body")
+FALLBACK_PATHS = ("generic", "text")  # ydd/path/<name> of the extractors behind the layouts
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,8 @@ def _share_check(name: str, what: str, sample: Share, prior: float | None, histo
 # --- the evidence, from the stats ------------------------------------------------------------
 # Keys the crawl extension (yddnews/crawlchecks.py) counts:
 ARTICLES = "ydd/check/articles"  # extracted articles (exported or rejected), duplicates not
-FILLED = "ydd/check/filled/"  # ... with <field> non-empty
+FILLED = "ydd/check/filled/"  # ... with <field> non-empty on the page itself
+FROM_LISTING = "ydd/check/from_listing/"  # ... with <field> known only from the listing entry
 FFFD = "ydd/check/fffd"  # ... holding U+FFFD
 NO_ARTICLE = "ydd/check/no_article"  # article pages (not gone) that yielded no article
 GONE = "ydd/check/gone/"  # gone content by reason (http 404, http 410, soft-404)
@@ -183,9 +187,12 @@ def check_coverage(stats: Mapping, history: History, cfg: CheckConfig) -> list[C
     for f in COVERAGE_FIELDS:
         prior = cfg.coverage.get(f)
         sample = Share(n, n - _n(stats, FILLED + f))
-        r = _share_check(f"coverage:{f}", f"articles without {f}", sample,
+        r = _share_check(f"coverage:{f}", f"articles without {f} on the page", sample,
                          None if prior is None else 1.0 - prior, history, cfg)
         if r is not None:
+            listed = _n(stats, FROM_LISTING + f)
+            if listed:
+                r.detail += f"; {listed} known only from the listing entry"
             out.append(r)
     return out
 
@@ -205,9 +212,10 @@ def check_no_article(stats: Mapping, history: History, cfg: CheckConfig) -> Chec
 
 
 def check_fallback_path(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
-    """Share of extracted pages the fallback text path produced instead of a layout parser."""
+    """Share of extracted pages a fallback (the generic parser, the rendered-text path) produced
+    instead of a parser of a known layout (`ydd/path/<layout>`)."""
     paths = {k[len("ydd/path/"):]: _n(stats, k) for k in stats if k.startswith("ydd/path/")}
-    sample = Share(sum(paths.values()), paths.get("text", 0))
+    sample = Share(sum(paths.values()), sum(paths.get(p, 0) for p in FALLBACK_PATHS))
     return _share_check("fallback_path", SHARE_SIGNALS["fallback_path"], sample,
                         cfg.max_share.get("fallback_path"), history, cfg)
 
@@ -216,7 +224,9 @@ def check_disagreement(stats: Mapping, history: History, cfg: CheckConfig) -> li
     """Share of extracted pages whose independent sources disagree, per field (and overall)."""
     n = sum(_n(stats, k) for k in stats if k.startswith("ydd/path/")) or _n(stats, ARTICLES)
     out = []
-    for key in sorted(k for k in stats if k.startswith(DISAGREE_PREFIX)):
+    keys = {DISAGREE_PREFIX + f for f in DISAGREE_FIELDS} | {
+        k for k in stats if k.startswith(DISAGREE_PREFIX)}
+    for key in sorted(keys):  # zeros too: a healthy crawl's zero is history
         what = key[len(DISAGREE_PREFIX):]
         label = "articles whose sources disagree" if what == "articles" else \
             f"articles whose sources disagree on {what}"

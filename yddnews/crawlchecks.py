@@ -141,8 +141,15 @@ class CrawlChecks:
             self.stats.inc_value(checks.NO_ARTICLE)  # nothing of an article on the page
             return
         self.stats.inc_value(checks.ARTICLES)
+        # A field the page itself no longer shows, filled from the listing entry instead
+        # (extract/evidence.py), is still a field gone from the page: the layout changed.
+        evidence = getattr(article, "evidence", None) or {}
+        off_page = {f for f, source in (evidence.get("filled") or {}).items()
+                    if source == "listing"}
         for name, value in fields.items():
-            if not _empty(value):
+            if name in off_page:
+                self.stats.inc_value(checks.FROM_LISTING + name)
+            elif not _empty(value):
                 self.stats.inc_value(checks.FILLED + name)
         if _has_fffd(fields):
             self.stats.inc_value(checks.FFFD)
