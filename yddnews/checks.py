@@ -214,6 +214,8 @@ def check_no_article(stats: Mapping, history: History, cfg: CheckConfig) -> Chec
 def check_fallback_path(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
     """Share of extracted pages a fallback (the generic parser, the rendered-text path) produced
     instead of a parser of a known layout (`ydd/path/<layout>`)."""
+    if _n(stats, "ydd/pages/dump"):
+        return None  # saved text is read by the text path by design
     paths = {k[len("ydd/path/"):]: _n(stats, k) for k in stats if k.startswith("ydd/path/")}
     sample = Share(sum(paths.values()), sum(paths.get(p, 0) for p in FALLBACK_PATHS))
     return _share_check("fallback_path", SHARE_SIGNALS["fallback_path"], sample,
