@@ -184,3 +184,14 @@ def webhook_server():
     yield hook
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def replica_store(tmp_path_factory) -> Path:
+    """A store made by one real crawl of a 120-article replica, shared by the tests that only
+    read it (exports, search, the browsable store). Tests that change it take a copy."""
+    workdir = tmp_path_factory.mktemp("replica-store")
+    with ReplicaServer("--articles", "120") as server:
+        result = crawl("articles", server.url, workdir)
+    assert result.returncode == 0, result.log[-3000:]
+    return workdir / "store.sqlite"

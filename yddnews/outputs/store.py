@@ -13,6 +13,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
+from yddnews.intset import IntSet
+from yddnews.outputs import search
+
 ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
     "reporters", "reporter_emails", "body", "images", "fetched_at",
@@ -62,6 +65,7 @@ class DatasetStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 
     def close(self) -> None:
@@ -122,11 +126,12 @@ class DatasetStore:
         )
         return "updated"
 
-    def known_article_nos(self) -> set[int]:
-        return {
+    def known_article_nos(self) -> IntSet:
+        """A compact set (a bitmap of numbers): it lives through the whole crawl."""
+        return IntSet(
             r[0]
             for r in self.db.execute("SELECT article_no FROM articles WHERE article_no IS NOT NULL")
-        }
+        )
 
     def article_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -140,10 +145,15 @@ class DatasetStore:
             args,
         )
         for values in cur:
-            row = dict(zip(ARTICLE_FIELDS, values))
-            for f in _JSON_FIELDS:
+            yield self.decode_article(dict(zip(ARTICLE_FIELDS, values)))
+
+    @staticmethod
+    def decode_article(row: dict) -> dict:
+        """A row of the articles table as an article record (JSON lists decoded)."""
+        for f in _JSON_FIELDS:
+            if f in row:
                 row[f] = json.loads(row[f]) if row[f] else []
-            yield row
+        return row
 
     # --- weather ------------------------------------------------------------------------
     def add_weather(self, reading: dict) -> bool:
