@@ -20,6 +20,8 @@ from yddnews import alerts, validate
 from yddnews.crawlchecks import FAILED_STAT
 from yddnews.spiders.base import SiteSpider
 
+REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
+
 
 def refuse(message: str, exit_code: int) -> None:
     print(f"yddnews: {message}", file=sys.stderr)
@@ -65,5 +67,9 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        elif crawler.stats is not None and crawler.stats.get_value(REFUSED_STAT):
+            # the crawl refused to start its work (e.g. unknown sections): a usage error
+            print(f"error: {crawler.stats.get_value(REFUSED_STAT)}", file=sys.stderr)
+            self.exitcode = 2
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
             self.exitcode = 1
