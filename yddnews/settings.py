@@ -85,6 +85,7 @@ EXTENSIONS = {
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
+    "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
 
@@ -146,3 +147,8 @@ REMOTE_CONTROL_ENABLED = False
 # Defaults: 10000 pages (the real all-articles listing is ~5000 pages deep), 500000 requests.
 YDD_MAX_LISTING_PAGES = 10000
 YDD_MAX_ARTICLE_REQUESTS = 500000
+
+# --- Progress (yddnews/progress.py) -----------------------------------------------------
+# Seconds between two progress lines at INFO (articles fetched/discovered, listing pages
+# walked, rate, ETA, rejects); 0 = none. Default 5.
+YDD_PROGRESS_INTERVAL = 5.0
