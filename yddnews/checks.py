@@ -265,6 +265,16 @@ def check_listings(stats: Mapping, history: History, cfg: CheckConfig) -> CheckR
     return CheckResult("listings", FAIL, f"{pages} listing pages fetched, no entry found in them")
 
 
+def check_caps(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
+    """No cap against endless pagination was reached (YDD_MAX_LISTING_PAGES,
+    YDD_MAX_ARTICLE_REQUESTS): reaching one means the walk was cut short."""
+    capped = {k.rsplit("/", 1)[1]: _n(stats, k) for k in stats if k.startswith("ydd/capped/")}
+    if not any(capped.values()):
+        return None
+    return CheckResult("caps", FAIL, "cap reached: " + ", ".join(
+        f"{name} ({n})" for name, n in sorted(capped.items()) if n))
+
+
 def check_exceptions(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
     """Exceptions raised by spider callbacks: pages whose content was lost to a bug or a
     page shape nobody expected."""
@@ -300,7 +310,8 @@ def report_gone(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResu
 
 
 CHECKS = (
-    check_coverage, check_weather, check_no_article, check_fallback_path, check_disagreement,
+    check_caps, check_coverage, check_weather, check_no_article, check_fallback_path,
+    check_disagreement,
     check_fetch_failures, check_encoding, check_listings, check_exceptions, check_error_lines,
     report_gone,
 )
