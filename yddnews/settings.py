@@ -110,5 +110,15 @@ YDD_MONITOR_MAX_REJECT_SHARE = 0.1
 # Maximum share of HTTP 4xx/5xx responses (retried ones included) among all responses.
 YDD_MONITOR_MAX_HTTP_ERROR_SHARE = 0.1
 
+# --- The whole archive (issue 14: spiders/archive.py, extract/legacy.py, extract/mobile.py) ---
+# Try /mobile/article.html?no=N when the desktop page of an article is missing or holds no
+# article, before rejecting it (some articles exist only as mobile pages). Default True.
+YDD_MOBILE_FALLBACK = True
+# With the store on, an incremental crawl reads the RSS feed first and walks the listings only
+# when the feed holds no known article, when it is missing or broken, or when the last walk
+# began more than YDD_RSS_WALK_HOURS ago. Defaults: True, 24 (0 = walk at every crawl).
+YDD_RSS_FIRST = True
+YDD_RSS_WALK_HOURS = 24
+
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

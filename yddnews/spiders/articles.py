@@ -7,6 +7,9 @@ Arguments (all optional, `-a name=value`):
   max_pages      listing pages per listing at most
   ids            article numbers, e.g. `60000-60100,61234`: fetched directly, no listings
   full=1         ignore the incremental state (re-fetch articles already in the store)
+  legacy_ids     legacy archive numbers, e.g. `1-15000`: /ezview/ pages fetched directly
+
+Archive strategy (legacy links, mobile fallback, RSS first): spiders/archive.py.
 
 Listing paging stops at the first of: a page with no article number not already seen in that
 listing (the CMS repeats its last page past the end), a page whose entries are all older than
@@ -15,12 +18,15 @@ listing (the CMS repeats its last page past the end), a page whose entries are a
 
 from __future__ import annotations
 
+import json
+
 import scrapy
 
 from yddnews import render, site
 from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
+from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,
@@ -33,11 +39,11 @@ from yddnews.spiders.base import SiteSpider, utc_now
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 
 
-class ArticlesSpider(SiteSpider):
+class ArticlesSpider(ArchiveStrategy, SiteSpider):
     name = "articles"
 
     def __init__(self, since=None, until=None, sections=None, writer=None, max_pages=None,
-                 ids=None, full=None, **kwargs):
+                 ids=None, full=None, legacy_ids=None, **kwargs):
         super().__init__(**kwargs)
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
@@ -47,9 +53,10 @@ class ArticlesSpider(SiteSpider):
         self.writer = (writer or "").strip() or None
         self.max_pages = parse_positive_int(max_pages, "max_pages")
         self.ids = parse_ids(ids)
+        self.legacy_ids = parse_ids(legacy_ids)
         self.full = parse_flag(full)
         self.seen_in_listing: dict[str, set[int]] = {}
-        self.requested: set[int] = set()
+        self.requested: set[int] = set()  # article numbers (legacy ones as -N)
         self.known: set[int] = set()
         self.stop_at_known = False
 
@@ -59,7 +66,7 @@ class ArticlesSpider(SiteSpider):
         datasets.start_run()
         store = datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
-                         or self.max_pages)
+                         or self.max_pages or self.legacy_ids)
         if store is not None and not self.full:
             self.known = store.known_article_nos()
             self.stop_at_known = store.get_state(LISTINGS_COMPLETE) == "1"
@@ -68,9 +75,12 @@ class ArticlesSpider(SiteSpider):
                 "paging stops at known articles" if self.stop_at_known
                 else "the last full walk did not finish, so listings are walked to their end",
             )
-        if store is not None and walks_all:
-            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
-            datasets.walks_all_listings = True
+        self.walks_all = walks_all
+        if self.legacy_ids:
+            for n in self.legacy_ids:
+                req = self.legacy_request(n, from_ids=True)
+                if req is not None:
+                    yield req
         if self.ids:
             for no in self.ids:
                 if no in self.known:
@@ -81,11 +91,26 @@ class ArticlesSpider(SiteSpider):
         elif self.sections:
             for sec in self.sections:
                 yield self.listing_request(site.section_list_url(self.site_url, sec), f"sec {sec}")
+        elif self.legacy_ids:
+            pass
+        elif walks_all and store is not None and self.stop_at_known and self.rss_first_due(store):
+            for req in self.feed_requests(store):  # RSS first (spiders/archive.py)
+                yield req
         else:
-            yield scrapy.Request(
-                self.site_url + "/", callback=self.parse_home, errback=self.on_failure,
-                meta={"ydd_kind": "home"}, dont_filter=True,  # a resumed crawl walks again
-            )
+            for req in self.begin_listing_walk():
+                yield req
+
+    def begin_listing_walk(self):
+        """The home page, then every listing it leads to."""
+        store = Datasets.of(self.crawler).store
+        if store is not None and self.walks_all:
+            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
+            store.set_state(STATE_WALKED_AT, utc_now())
+            Datasets.of(self.crawler).walks_all_listings = True
+        yield scrapy.Request(
+            self.site_url + "/", callback=self.parse_home, errback=self.on_failure,
+            meta={"ydd_kind": "home"}, dont_filter=True,  # a resumed crawl walks again
+        )
 
     # Requests skip Scrapy's duplicate filter: the spider deduplicates itself (`requested`, the
     # store), because with JOBDIR a killed crawl leaves requests in the filter's seen-set that
@@ -111,6 +136,10 @@ class ArticlesSpider(SiteSpider):
     # --- discovery ----------------------------------------------------------------------
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
+        store = Datasets.of(self.crawler).store
+        if store is not None:  # where the RSS-first step of later crawls reads the feed
+            store.set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
+        yield from self.follow_legacy_links(response)
         sections = extract_section_links(response.url, response.text)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
         # The all-articles listing covers everything; section listings are there for when the
@@ -130,6 +159,7 @@ class ArticlesSpider(SiteSpider):
                 stats.inc_value("ydd/failed/listing")
                 yield Reject(response.url, [f"http {response.status}"])
             return
+        yield from self.follow_legacy_links(response)
         listing = extract_listing(response.url, response.text)
         stats.inc_value("ydd/listing/entries", len(listing.entries))
         seen = self.seen_in_listing.setdefault(chain, set())
@@ -168,6 +198,7 @@ class ArticlesSpider(SiteSpider):
         url = site.article_url(self.site_url, no)
         problem = self.http_problem(response)
         page = None
+        yield from self.follow_legacy_links(response)
         if problem is None:
             page = extract_article_html(url, response.body, stations=self.stations)
             if not (page.article.title and page.article.body) and is_soft_404(response):
@@ -175,9 +206,19 @@ class ArticlesSpider(SiteSpider):
             elif not (page.article.title and page.article.body):
                 # YDD_RENDER: render it once through the browser, or reject it with why
                 instead = render.fallback(self, response, page)
-                if instead is not None:
+                if isinstance(instead, scrapy.Request) or (
+                        instead is not None and not self.mobile_fallback_on()):
                     yield instead
                     return
+                if self.mobile_fallback_on():  # the mobile page may hold it (archive.py)
+                    reasons = instead.reasons if instead is not None else [
+                        f"missing {f}" for f in ("title", "body") if not getattr(page.article, f)]
+                    yield self.mobile_request(no, from_ids, reasons)
+                    return
+        if problem and self.mobile_fallback_on() and problem in ("http 404", "http 410",
+                                                                  "soft-404"):
+            yield self.mobile_request(no, from_ids, [problem])
+            return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):
                 stats.inc_value("ydd/ids/missing")
