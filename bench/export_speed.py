@@ -5,7 +5,8 @@
     .venv/bin/python bench/export_speed.py --store /path/store.sqlite   # an existing store
 
 The store is filled from the replica's truth (the records a perfect crawl stores) with
-yddnews.store.DatasetStore.upsert_article — the same rows a crawl writes, without the crawl.
+yddnews.outputs.store.DatasetStore.upsert_article — the same rows a crawl writes, without
+the crawl.
 Then `scrapy export --what articles --format csv|jsonl -o FILE -s YDD_STORE=...` runs as a
 subprocess, as a user runs it; the time is the process's wall time (start-up included; the
 start-up alone, `scrapy export` of an empty store, is shown too), best of --rounds.
@@ -27,7 +28,7 @@ from bench.common import ROOT, SCRAPY, SITE, run_measured, table  # noqa: E402
 
 def fill_store(path: Path, articles: int) -> int:
     from replica.generate import Replica
-    from yddnews.store import DatasetStore
+    from yddnews.outputs.store import DatasetStore
 
     rep = Replica(articles=articles)
     fetched = datetime.now(timezone.utc).isoformat(timespec="seconds")

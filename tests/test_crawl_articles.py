@@ -190,7 +190,7 @@ def test_export_csv_reads_back_with_korean_intact(replica, tmp_path):
 
 
 def test_a_second_crawl_on_the_same_store_does_not_start_while_one_runs(replica, tmp_path):
-    from yddnews.store import DatasetStore
+    from yddnews.outputs.store import DatasetStore
 
     server = replica("--articles", "20")
     holder = DatasetStore(tmp_path / "run" / "store.sqlite")

@@ -1,8 +1,8 @@
 import csv
 import json
 
-from yddnews.outputs import RecordFile
-from yddnews.store import ARTICLE_FIELDS
+from yddnews.outputs.files import RecordFile
+from yddnews.outputs.store import ARTICLE_FIELDS
 
 
 def test_csv_has_one_bom_one_header_and_readable_lists(tmp_path):

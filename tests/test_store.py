@@ -1,4 +1,4 @@
-from yddnews.store import DatasetStore
+from yddnews.outputs.store import DatasetStore
 
 
 def article(no, **kw):

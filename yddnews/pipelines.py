@@ -7,6 +7,7 @@ Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave he
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import datetime, timezone
 
@@ -15,8 +16,10 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from yddnews import site
-from yddnews.datasets import Datasets
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
+from yddnews.outputs.datasets import Datasets
+
+logger = logging.getLogger(__name__)
 
 REQUIRED = ("url", "title", "published_at", "body")
 
@@ -35,11 +38,17 @@ class _Stage:
 class SplitWeather(_Stage):
     """Weather readings go to the weather dataset; the article goes on alone."""
 
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.undated_seen: set[tuple] = set()  # widget states already rejected as undated
+
     def process_item(self, item):
         if isinstance(item, ExtractedPage):
             for reading in item.weather:
                 self.datasets.add_weather(reading)
+            self.reject_undated(item)
             self.stats.inc_value(f"ydd/path/{item.path}")
+            self.count_disagreements(item)
             if item.rendered:
                 self.stats.inc_value("ydd/rendered")
             return item.article
@@ -48,6 +57,32 @@ class SplitWeather(_Stage):
             if not self.datasets.add_weather(item):
                 raise DropItem(f"same reading already exported: {item.key()}")
         return item
+
+    def count_disagreements(self, page: ExtractedPage) -> None:
+        """ydd/disagree/<field>: articles whose sources disagree on that field (the early
+        signal of a layout change); ydd/disagree/articles: articles with any disagreement."""
+        if not page.disagreements:
+            return
+        for name in page.disagreements:
+            self.stats.inc_value(f"ydd/disagree/{name}")
+        self.stats.inc_value("ydd/disagree/articles")
+        logger.debug("sources disagree on %s: %s", page.article.url,
+                     getattr(page.article, "evidence", page.disagreements))
+
+    def reject_undated(self, page: ExtractedPage) -> None:
+        """Readings of a page whose header date could not be read: never in the weather
+        dataset (observed_on is part of a reading's identity); one reject per distinct widget
+        state, holding the stations and values."""
+        if not page.weather_undated:
+            return
+        readings = [ItemAdapter(r).asdict() for r in page.weather_undated]
+        state = tuple(sorted((r["station"], r["condition"], r["temperature_c"]) for r in readings))
+        self.stats.inc_value("ydd/weather/undated_pages")
+        if state in self.undated_seen:
+            return
+        self.undated_seen.add(state)
+        self.datasets.reject(page.source or page.article.url, ["weather without header date"],
+                             {"readings": readings}, page.source)
 
 
 def _clean_text(value: str | None) -> str | None:

@@ -30,13 +30,13 @@ YDD_REJECTS_FEED = "data/rejects.jsonl"
 YDD_STORE = "data/yddnews.sqlite"
 
 FEED_EXPORT_ENCODING = "utf-8"  # Hangul unescaped in JSON
-FEED_EXPORTERS = {"csv": "yddnews.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
+FEED_EXPORTERS = {"csv": "yddnews.outputs.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
 FEED_EXPORT_FIELDS = None  # the dataclass field order
 # Local feed files are written through, item by item, so a killed crawl keeps every item it
-# exported (yddnews/feeds.py).
+# exported (yddnews/outputs/feeds.py).
 FEED_STORAGES = {
-    "": "yddnews.feeds.WriteThroughFileFeedStorage",
-    "file": "yddnews.feeds.WriteThroughFileFeedStorage",
+    "": "yddnews.outputs.feeds.WriteThroughFileFeedStorage",
+    "file": "yddnews.outputs.feeds.WriteThroughFileFeedStorage",
 }
 
 # --- Politeness (defaults are for the real site) ----------------------------------------
@@ -85,6 +85,7 @@ EXTENSIONS = {
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
+    "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
 
 # --- Rendering (scrapy-playwright) ------------------------------------------------------
@@ -119,6 +120,17 @@ YDD_MOBILE_FALLBACK = True
 # began more than YDD_RSS_WALK_HOURS ago. Defaults: True, 24 (0 = walk at every crawl).
 YDD_RSS_FIRST = True
 YDD_RSS_WALK_HOURS = 24
+# --- Speed (issue 16; measured by bench/crawl_throughput.py, docs/benchmarks.md) -----------
+# Scrapy's default (100) starts that many asyncio worker tasks for every response, however few
+# items and requests its callback yields: ~14% of a crawl's CPU. One at a time gives the same
+# output in the same order (each response yields a handful of items/requests; the pipelines do
+# not wait on the network).
+CONCURRENT_ITEMS = 1
+# yddnews/gctuning.py: generation-0 threshold of CPython's collector (its default: 700, 10, 10)
+# and whether objects alive at engine start are frozen out of collections. Empty list = leave
+# the collector as it is.
+YDD_GC_THRESHOLD = [50000, 20, 20]
+YDD_GC_FREEZE = True
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from scrapy import signals
 
-from yddnews.datasets import Datasets
+from yddnews.outputs.datasets import Datasets
 
 logger = logging.getLogger(__name__)
 

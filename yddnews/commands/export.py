@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from yddnews.outputs import RecordFile
+from yddnews.outputs.files import RecordFile
+from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
 from yddnews.spiders.args import ArgumentError, parse_day
-from yddnews.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
 
 
 class Command(ScrapyCommand):

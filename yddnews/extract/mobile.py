@@ -65,10 +65,11 @@ def _title_fallback(root) -> str:
     return ""
 
 
-def extract_mobile_html(url: str, html, *, stations: tuple[str, ...] = DEFAULT_STATIONS
-                        ) -> ExtractedPage:
-    """A mobile page -> ExtractedPage under the canonical `url`."""
-    page = extract_article_html(url, html, stations=stations)
+def extract_mobile_html(url: str, html, *, stations: tuple[str, ...] = DEFAULT_STATIONS,
+                        listing=None) -> ExtractedPage:
+    """A mobile page -> ExtractedPage under the canonical `url` (`listing`: as for
+    extract_article_html, the listing entry that led to it)."""
+    page = extract_article_html(url, html, stations=stations, listing=listing)
     art = page.article
     if art.body:
         art.body = cut_footer(art.body)

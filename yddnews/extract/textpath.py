@@ -18,8 +18,16 @@ _LABEL_DT = (
     r"\s*[:：]?\s*"
     r"(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
-PUBLISHED_RE = re.compile(r"(?:^|\s|•|\|)(?:등록|입력|등록일|입력일|게재)" + _LABEL_DT)
-MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:수정|수정일|업데이트)" + _LABEL_DT)
+# labels of the publication time on the CMS's skins (`등록`, `입력`, `기사입력`, `승인`, ...);
+# not `최종편집`: older skins show the whole site's last-edit time under it
+PUBLISHED_RE = re.compile(
+    r"(?:^|\s|•|\|)(?:기사\s*)?(?:등록|입력|게재|승인|발행)(?:일시|일자|일)?" + _LABEL_DT
+)
+MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:기사\s*)?(?:수정|업데이트)(?:일시|일자|일)?" + _LABEL_DT)
+# an info item that is a bare date and time (`2025-10-02 09:30`): the publication time
+BARE_DT_RE = re.compile(
+    r"\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"
+)
 _BULLET_RE = re.compile(r"^\s*•\s*")
 END_MARKERS_RE = re.compile(
     r"^(?:가장\s*많이\s*본\s*기사|많이\s*본\s*(?:기사|뉴스)|인기\s*기사|더보기|관련\s*기사|"

@@ -96,22 +96,26 @@ class ArchiveStrategy:
     def mobile_fallback_on(self) -> bool:
         return self.crawler.settings.getbool("YDD_MOBILE_FALLBACK", True)
 
-    def mobile_request(self, no: int, from_ids: bool, reasons: list[str]) -> scrapy.Request:
+    def mobile_request(self, no: int, from_ids: bool, reasons: list[str],
+                       listed: dict | None = None) -> scrapy.Request:
         """The mobile page of article `no`, tried because the desktop page gave `reasons`."""
         self.crawler.stats.inc_value("ydd/mobile/tried")
+        kwargs = {"no": no, "from_ids": from_ids, "reasons": list(reasons)}
+        if listed:
+            kwargs["listed"] = listed
         return scrapy.Request(
             site.mobile_url(self.site_url, no), callback=self.parse_mobile,
-            errback=self.on_mobile_failure,
-            cb_kwargs={"no": no, "from_ids": from_ids, "reasons": list(reasons)},
+            errback=self.on_mobile_failure, cb_kwargs=kwargs,
             meta={"ydd_kind": "article", "ydd_mobile": True}, dont_filter=True, priority=1,
         )
 
-    def parse_mobile(self, response, no: int, from_ids: bool, reasons: list[str]):
+    def parse_mobile(self, response, no: int, from_ids: bool, reasons: list[str],
+                     listed: dict | None = None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/mobile")
         url = site.article_url(self.site_url, no)
         if self.http_problem(response) is None:
-            page = extract_mobile_html(url, response.body, stations=self.stations)
+            page = extract_mobile_html(url, response.body, stations=self.stations, listing=listed)
             if page.article.title and page.article.body:
                 stats.inc_value("ydd/mobile/found")
                 page.article.fetched_at = utc_now()

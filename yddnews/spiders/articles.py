@@ -18,14 +18,15 @@ listing (the CMS repeats its last page past the end), a page whose entries are a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import scrapy
 
 from yddnews import render, site
-from yddnews.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
+from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
 from yddnews.spiders.args import (
     parse_day,
@@ -59,6 +60,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         self.requested: set[int] = set()  # article numbers (legacy ones as -N)
         self.known: set[int] = set()
         self.stop_at_known = False
+        self.section_names: dict[str, str] = {}  # listing chain -> section name (home menu)
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
@@ -122,11 +124,17 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             dont_filter=True,
         )
 
-    def article_request(self, no: int, from_ids: bool = False) -> scrapy.Request:
+    def article_request(self, no: int, from_ids: bool = False,
+                        listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
+        # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
+        # one more source for the extraction's cross-checks
+        kwargs: dict = {"from_ids": from_ids}
+        if listed:
+            kwargs["listed"] = listed
         return scrapy.Request(
             site.article_url(self.site_url, no), callback=self.parse_article,
-            errback=self.on_failure, cb_kwargs={"from_ids": from_ids},
+            errback=self.on_failure, cb_kwargs=kwargs,
             meta={"ydd_kind": "article"}, dont_filter=True,
             # Articles before more listing pages: the queue stays a listing page deep instead of
             # holding every article of the site (memory must not grow with the crawl).
@@ -141,6 +149,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             store.set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
         yield from self.follow_legacy_links(response)
         sections = extract_section_links(response.url, response.text)
+        self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
         # The all-articles listing covers everything; section listings are there for when the
         # site has no such listing (it was seen only on sister sites) and cost little.
@@ -183,7 +192,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 met_known = self.stop_at_known
                 continue
             if no not in self.requested:
-                yield self.article_request(no)
+                yield self.article_request(no, listed=self.listed(entry, chain))
         if met_known or older_than_window:
             return
         if self.max_pages and page >= self.max_pages:
@@ -191,7 +200,12 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         yield self.listing_request(response.url, chain, page + 1)
 
     # --- articles -----------------------------------------------------------------------
-    def parse_article(self, response, from_ids: bool = False):
+    def listed(self, entry, chain: str) -> dict:
+        fields = dataclasses.asdict(entry)
+        fields["section"] = self.section_names.get(chain)
+        return fields
+
+    def parse_article(self, response, from_ids: bool = False, listed: dict | None = None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
         no = site.article_no(response.request.url)
@@ -200,7 +214,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         page = None
         yield from self.follow_legacy_links(response)
         if problem is None:
-            page = extract_article_html(url, response.body, stations=self.stations)
+            page = extract_article_html(url, response.body, stations=self.stations,
+                                        listing=listed)
             if not (page.article.title and page.article.body) and is_soft_404(response):
                 problem = "soft-404"
             elif not (page.article.title and page.article.body):
@@ -213,11 +228,11 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 if self.mobile_fallback_on():  # the mobile page may hold it (archive.py)
                     reasons = instead.reasons if instead is not None else [
                         f"missing {f}" for f in ("title", "body") if not getattr(page.article, f)]
-                    yield self.mobile_request(no, from_ids, reasons)
+                    yield self.mobile_request(no, from_ids, reasons, listed)
                     return
         if problem and self.mobile_fallback_on() and problem in ("http 404", "http 410",
                                                                   "soft-404"):
-            yield self.mobile_request(no, from_ids, [problem])
+            yield self.mobile_request(no, from_ids, [problem], listed)
             return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):

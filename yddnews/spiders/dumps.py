@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 
 from yddnews import site
-from yddnews.datasets import Datasets
 from yddnews.dumpfiles import read_dump
 from yddnews.extract import extract_article_html, extract_article_text
 from yddnews.items import Reject
+from yddnews.outputs.datasets import Datasets
 from yddnews.spiders.base import SiteSpider, utc_now
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import scrapy
 
-from yddnews.datasets import Datasets
 from yddnews.extract import extract_weather_html
 from yddnews.items import Reject
+from yddnews.outputs.datasets import Datasets
 from yddnews.spiders.base import SiteSpider, utc_now
 
 

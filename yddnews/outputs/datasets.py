@@ -13,8 +13,8 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import CloseSpider
 
 from yddnews.items import WeatherReading
-from yddnews.outputs import RecordFile, expand_path, reject_record
-from yddnews.store import WEATHER_FIELDS, DatasetStore
+from yddnews.outputs.files import RecordFile, expand_path, reject_record
+from yddnews.outputs.store import WEATHER_FIELDS, DatasetStore
 
 logger = logging.getLogger(__name__)
 
