@@ -112,7 +112,7 @@ class LegacyArchive:
             paras.insert(rng.randrange(1, len(paras) + 1), rng.choice(_CP949_ONLY))
         reporter = rng.choice(rep.reporters())
         header_writer = "관리자" if rng.random() < 0.85 else reporter
-        signed = rng.random() < 0.93
+        signed = rng.random() < 0.97
         charset_in = ("header", "meta", "none")[_h(rep.seed, "lcs", i) % 3]
         return LegacyArticle(
             no=self.numbers[i], title=title, published=when, header_writer=header_writer,

@@ -37,6 +37,12 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "paths": _prefixed(stats, "ydd/path/"),
         "rendered": stats.get("ydd/rendered", 0),
         "ids_missing": stats.get("ydd/ids/missing", 0),
+        # spiders/archive.py: the RSS-first step and the mobile fallback
+        "rss_items": stats.get("ydd/rss/items"),
+        "rss_new": stats.get("ydd/rss/new", 0),
+        "rss_fallback": stats.get("ydd/rss/fallback"),
+        "mobile_tried": stats.get("ydd/mobile/tried", 0),
+        "mobile_found": stats.get("ydd/mobile/found", 0),
         "monitors": stats.get("ydd/monitors/summary", "off"),
         "monitors_failed": stats.get("ydd/monitors/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
@@ -67,6 +73,7 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
                      f"{c['outside_window']} outside the since/until window")
     if c["ids_missing"]:
         lines.append(f"  ids              {c['ids_missing']} numbers have no article")
+    lines.extend(archive_lines(c))
     lines.append(f"  monitors         {c.get('monitors', 'off')}")
     outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]
     if datasets.weather_path:
@@ -75,6 +82,23 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
         outputs.append(f"rejects {datasets.rejects_path}")
     lines.append("  outputs          " + "; ".join(outputs))
     return "\n".join(lines)
+
+
+def archive_lines(c: dict) -> list[str]:
+    """Lines about the RSS-first step and the mobile fallback, when they happened."""
+    lines = []
+    if c.get("rss_items") is not None or c.get("rss_fallback"):
+        rss = (f"{c['rss_items']} feed items, {c['rss_new']} new"
+               if c.get("rss_items") is not None else "feed not used")
+        if c.get("rss_fallback"):
+            rss += f"; listings walked: {c['rss_fallback']}"
+        else:
+            rss += "; listings not walked"
+        lines.append(f"  rss              {rss}")
+    if c.get("mobile_tried"):
+        lines.append(f"  mobile pages     {c['mobile_tried']} tried for missing desktop pages, "
+                     f"{c['mobile_found']} held the article")
+    return lines
 
 
 class CrawlSummary:

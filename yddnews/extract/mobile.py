@@ -17,7 +17,8 @@ from yddnews.items import ExtractedPage
 
 from .article import extract_article_html, extract_article_text
 from .clean import normalize_space
-from .dom import parse_html
+from .dom import parse_html, render_text
+from .textpath import text_fields
 from .weather import DEFAULT_STATIONS
 
 # Lines of a Korean news site's footer: registration and publisher facts.
@@ -68,15 +69,25 @@ def _title_fallback(root) -> str:
 def extract_mobile_html(url: str, html, *, stations: tuple[str, ...] = DEFAULT_STATIONS,
                         listing=None) -> ExtractedPage:
     """A mobile page -> ExtractedPage under the canonical `url` (`listing`: as for
-    extract_article_html, the listing entry that led to it)."""
+    extract_article_html, the listing entry that led to it).
+
+    The mobile header has no desktop block names, so the desktop parsers take the title from
+    `<title>` and may fill the time from the listing (minutes only): the page's own visible
+    header (its `등록` line and the line above it) wins for title and times."""
     page = extract_article_html(url, html, stations=stations, listing=listing)
     art = page.article
     if art.body:
         art.body = cut_footer(art.body)
-    if art.body and art.published_at and not art.title:
-        root = parse_html(html)
-        if root is not None:
-            art.title = _title_fallback(root)
+    root = parse_html(html) if art.body else None
+    if root is not None:
+        tf = text_fields(render_text(root, captions=False))
+        if tf.published_at:
+            art.title = tf.title or art.title
+            art.published_at = tf.published_at
+            art.modified_at = tf.modified_at or art.modified_at
+            art.section = art.section or tf.section
+            art.subtitle = art.subtitle or tf.subtitle
+        art.title = _TITLE_SUFFIX_RE.sub("", art.title or "") or _title_fallback(root)
     page.path = f"mobile-{page.path}"
     return page
 
