@@ -20,7 +20,7 @@ from .layouts import article_parser, generic_parser
 from .layouts.base import TITLE_TEXT, meta
 from .layouts.generic import meta_dates
 from .layouts.widget import header_date_dom, widget_readings
-from .textpath import text_fields
+from .textpath import body_only_fields, text_fields
 from .weather import DEFAULT_STATIONS, dedupe, extract_weather_text
 
 _SITE_SUFFIX_RE = re.compile(r"\s*(?:[-|:<>·]\s*)?(?:영등포신문|ybstv)\s*$", re.I)
@@ -136,5 +136,8 @@ def extract_article_text(
         art.section, art.title, art.subtitle = tf.section, tf.title, tf.subtitle
         art.published_at, art.modified_at = tf.published_at or "", tf.modified_at
         art.body, art.reporters, art.reporter_emails = tf.body, tf.reporters, tf.reporter_emails
+    else:  # no header: perhaps a body-only text (its record lacks title and date)
+        bf = body_only_fields(text)
+        art.body, art.reporters, art.reporter_emails = bf.body, bf.reporters, bf.reporter_emails
     weather = dedupe(extract_weather_text(text, stations=stations, source_url=url))
     return _page(art, weather, "text", url)

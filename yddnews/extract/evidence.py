@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
+from lxml import etree
+
 from yddnews.items import Article
 
 from .clean import EMAIL_RE, normalize_space, parse_kst, parse_names, strip_byline
@@ -114,9 +116,18 @@ def _listing_dict(listing) -> dict:
     return dict(listing)
 
 
+# the reporter box some skins show under the body (`div.jour_box`): its e-mail addresses
+_REPORTER_BOX_TEXT = etree.XPath(
+    "//*[contains(@class,'jour_box') or contains(@class,'reporter_box')"
+    " or contains(@class,'journalist')]//text()"
+)
+
+
 def gather(root, art: Article, header_el, listing) -> Evidence:
     """The sources of one page (cheap: meta lookups, the <title>, the header block's text)."""
     ev = Evidence()
+    ev.add("reporter_emails", "reporter_box",
+           list(dict.fromkeys(EMAIL_RE.findall(" ".join(_REPORTER_BOX_TEXT(root))))))
     ev.add("title", "meta", meta(root, "og:title"))
     ev.add("title", "title_tag", title_from_title_tag(root))
     ev.add("section", "meta", meta(root, "article:section"))
@@ -165,6 +176,9 @@ def cross_check(root, art: Article, header_el=None, listing=None, layout: str = 
                 break
     if ev.filled.get("reporters") == "listing" and not art.reporter_emails:
         art.reporter_emails = list(src.get("reporter_emails", {}).get("listing", []))
+    if art.body and not art.reporter_emails and src.get("reporter_emails", {}).get("reporter_box"):
+        art.reporter_emails = list(src["reporter_emails"]["reporter_box"])
+        ev.filled["reporter_emails"] = "reporter_box"
     # e-mails named by the listing's writer field are the reporters' too
     for e in src.get("reporter_emails", {}).get("listing", []):
         if EMAIL_RE.fullmatch(e) and e not in art.reporter_emails:

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
+from yddnews.outputs import search
+
 ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
     "reporters", "reporter_emails", "body", "images", "fetched_at",
@@ -76,6 +78,7 @@ class DatasetStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self.db.executescript(LEGACY_KEY_SCHEMA)
+        search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 
     def close(self) -> None:
@@ -154,10 +157,15 @@ class DatasetStore:
             args,
         )
         for values in cur:
-            row = dict(zip(ARTICLE_FIELDS, values))
-            for f in _JSON_FIELDS:
+            yield self.decode_article(dict(zip(ARTICLE_FIELDS, values)))
+
+    @staticmethod
+    def decode_article(row: dict) -> dict:
+        """A row of the articles table as an article record (JSON lists decoded)."""
+        for f in _JSON_FIELDS:
+            if f in row:
                 row[f] = json.loads(row[f]) if row[f] else []
-            yield row
+        return row
 
     # --- weather ------------------------------------------------------------------------
     def add_weather(self, reading: dict) -> bool:

@@ -17,7 +17,7 @@ from lxml import etree
 from yddnews.items import Article
 from yddnews.site import article_no
 
-from ..clean import finish_body, normalize_space, table_rows_to_text
+from ..clean import caption_text, finish_body, is_photo_credit, normalize_space, table_rows_to_text
 from ..dom import SKIP_TAGS, classes, element_text, is_hidden, render_element
 
 _JUNK_CLASS_RE = re.compile(
@@ -84,6 +84,7 @@ class BodyWalker:
         self.paras: list[str] = []
         self.buf: list[str] = []
         self.images: list[dict] = []
+        self.image_at: list[int] = []  # per image: the index of the paragraph that follows it
 
     def flush(self) -> None:
         if self.buf:
@@ -98,6 +99,7 @@ class BodyWalker:
             url = _img_url(img, self.base_url)
             if url:
                 self.images.append({"url": url, "caption": caption or None})
+                self.image_at.append(len(self.paras))
 
     def caption_of(self, box) -> str | None:
         for el in box.iter():
@@ -177,7 +179,21 @@ class BodyWalker:
             if child.tail:
                 self.buf.append(child.tail)
         self.flush()
+        self.attach_credits()
         return self.paras, self.images
+
+    def attach_credits(self) -> None:
+        """A credit line right under a captionless photo (`▲ 구청 전경`, `(사진=영등포구 제공)`)
+        is its caption, not body."""
+        taken: set[int] = set()
+        for img, at in zip(self.images, self.image_at):
+            if img["caption"] is None and at < len(self.paras) and at not in taken and (
+                is_photo_credit(self.paras[at])
+            ):
+                img["caption"] = caption_text(self.paras[at])
+                taken.add(at)
+        if taken:
+            self.paras = [p for i, p in enumerate(self.paras) if i not in taken]
 
 
 class ArticleParser:

@@ -9,18 +9,12 @@ from typing import ClassVar
 from lxml import etree
 
 from ..dom import element_text, has_class
-from ..textpath import looks_like_section
 from .base import ArticleParser
-from .generic import dates_of, section_near_title, subtitle_after
+from .generic import breadcrumb_section, dates_of, section_near_title, subtitle_after
 
 _INFO_ITEMS = etree.XPath(".//ul[contains(@class,'art_info')]/li")
 _BODY = etree.XPath(".//*[@id='news_body_area']")
 _BODY_ANYWHERE = etree.XPath("//*[@id='news_body_area']")
-# breadcrumbs of other skins of the CMS (`div.path_wrap`): the last section link is the label
-_BREADCRUMB_LINKS = etree.XPath(
-    "//*[contains(@class,'path_wrap') or contains(@class,'location') or contains(@class,'navi')]"
-    "//a[contains(@href,'section_list_all') or contains(@href,'sec_no=')]"
-)
 
 
 class CmsSkin(ArticleParser):
@@ -51,11 +45,7 @@ class CmsSkin(ArticleParser):
             found = section_near_title(self.top, self.title_el)
             if found:
                 return found
-        for a in reversed(_BREADCRUMB_LINKS(self.root)):
-            t = element_text(a)
-            if t and looks_like_section(t):
-                return t
-        return None
+        return breadcrumb_section(self.root)
 
     def subtitle(self) -> str | None:
         if self.top is None or self.title_el is None:

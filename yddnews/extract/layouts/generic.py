@@ -47,6 +47,22 @@ DATE_LABELLED = etree.XPath(
 )
 
 
+# breadcrumbs of other skins of the CMS (`div.path_wrap`): the last section link is the label
+_BREADCRUMB_LINKS = etree.XPath(
+    "//*[contains(@class,'path_wrap') or contains(@class,'location') or contains(@class,'navi')"
+    " or contains(@class,'breadcrumb')]"
+    "//a[contains(@href,'section_list_all') or contains(@href,'sec_no=')]"
+)
+
+
+def breadcrumb_section(root) -> str | None:
+    for a in reversed(_BREADCRUMB_LINKS(root)):
+        t = element_text(a)
+        if t and looks_like_section(t):
+            return t
+    return None
+
+
 def find_container(root):
     """The first element (document order) with an arv_* class, or None: the layout switch's
     key. A walk that stops there is cheaper than an XPath over the whole page."""
@@ -177,7 +193,7 @@ class GenericArticle(ArticleParser):
                 t = element_text(a)
                 if t and looks_like_section(t) and precedes(a, self.title_el):
                     return t
-        return meta(self.root, "article:section")
+        return breadcrumb_section(self.root) or meta(self.root, "article:section")
 
     def subtitle(self) -> str | None:
         if self.top is None or self.title_el is None:
