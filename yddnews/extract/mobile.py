@@ -32,6 +32,7 @@ _FOOTER_WEAK_RE = re.compile(
     r"(?:서울|경기|인천)\S*\s+\S+구\s|Copyright|All\s+rights\s+reserved|PC\s*버전|로그인",
     re.I,
 )
+_SITE_NAME_RE = re.compile(r"^(?:영등포신문|ybstv|YBS)\s*(?:모바일)?$", re.I)
 _SENTENCE_END_RE = re.compile(r"[다요죠][.!?\"'”’)]*$")
 _TITLE_SUFFIX_RE = re.compile(r"\s*(?:[-|:·]\s*)?영등포신문(?:\s*모바일)?\s*$")
 
@@ -48,11 +49,15 @@ def cut_footer(body: str) -> str:
     lines just before it (site name, address, menu), when everything after it is footer-like."""
     paras = body.split("\n\n") if body else []
     start = next((k for k, p in enumerate(paras) if k and _FOOTER_STRONG_RE.search(p)), None)
-    if start is None or not all(_footer_like(p) for p in paras[start:]):
-        return body
-    while start > 1 and _footer_like(paras[start - 1]):
-        start -= 1
-    return "\n\n".join(paras[:start])
+    if start is not None and all(_footer_like(p) for p in paras[start:]):
+        while start > 1 and _footer_like(paras[start - 1]):
+            start -= 1
+        paras = paras[:start]
+    # what is left of a footer another rule cut short: the site's name, its address, phone
+    while len(paras) > 1 and _footer_like(paras[-1]) and (
+            _SITE_NAME_RE.match(paras[-1]) or _FOOTER_WEAK_RE.search(paras[-1])):
+        paras.pop()
+    return "\n\n".join(paras)
 
 
 def _title_fallback(root) -> str:
