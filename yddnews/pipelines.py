@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from yddnews import site
+from yddnews.intset import IntSet
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
 from yddnews.outputs.datasets import Datasets
 
@@ -140,18 +141,20 @@ class DropDuplicates(_Stage):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self.seen: set[str] = set()
+        self.seen_nos = IntSet()  # compact: one bit per article number
+        self.seen_urls: set[str] = set()  # saved pages without a number
 
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        key = str(item.article_no) if item.article_no is not None else item.url
-        if key in self.seen:
+        seen = self.seen_nos if item.article_no is not None else self.seen_urls
+        key = item.article_no if item.article_no is not None else item.url
+        if key in seen:
             # The same article twice (a resumed crawl's restored queue, a listing repeating
             # itself): exported once, so not a reject; counted.
             self.stats.inc_value("ydd/duplicates")
             raise DropItem(f"already exported in this crawl: {item.url}")
-        self.seen.add(key)
+        seen.add(key)
         return item
 
 

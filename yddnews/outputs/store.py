@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
+from yddnews.intset import IntSet
 from yddnews.outputs import search
 
 ARTICLE_FIELDS = (
@@ -139,11 +140,12 @@ class DatasetStore:
         )
         return "updated"
 
-    def known_article_nos(self) -> set[int]:
-        return {
+    def known_article_nos(self) -> IntSet:
+        """A compact set (a bitmap of numbers): it lives through the whole crawl."""
+        return IntSet(
             r[0]
             for r in self.db.execute("SELECT article_no FROM articles WHERE article_no IS NOT NULL")
-        }
+        )
 
     def article_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

@@ -14,6 +14,14 @@ Archive strategy (legacy links, mobile fallback, RSS first): spiders/archive.py.
 Listing paging stops at the first of: a page with no article number not already seen in that
 listing (the CMS repeats its last page past the end), a page whose entries are all older than
 `since`, a page holding articles already in the store (incremental crawls), `max_pages`.
+
+Fewest requests (on the real site politeness makes every request cost ~1 s): when the site has
+the all-articles listing, it is the one listing walked deep; each section listing of the home
+menu is read to its first page only (its newest articles get their section as listing evidence
+for the cross-checks) and walked further only when the all-articles listing is missing or
+fails. Once a store has seen the all-articles listing work, a crawl that stops at known
+articles starts from it directly (no home page, no section pages): a re-crawl with nothing new
+costs robots.txt and one listing page.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import scrapy
 
 from yddnews import render, site
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
+from yddnews.intset import IntSet
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
@@ -38,6 +47,8 @@ from yddnews.spiders.args import (
 from yddnews.spiders.base import SiteSpider, utc_now
 
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
+# Store state: "1" when the last crawl that tried found the all-articles listing working.
+ALL_LISTING = "all_listing"
 
 
 class ArticlesSpider(ArchiveStrategy, SiteSpider):
@@ -56,10 +67,17 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         self.ids = parse_ids(ids)
         self.legacy_ids = parse_ids(legacy_ids)
         self.full = parse_flag(full)
-        self.seen_in_listing: dict[str, set[int]] = {}
-        self.requested: set[int] = set()  # article numbers (legacy ones as -N)
-        self.known: set[int] = set()
+        # Compact sets of article numbers (yddnews/intset.py): memory must not grow with the site.
+        # Legacy archive articles are in them as -N (spiders/archive.py).
+        self.seen_in_listing: dict[str, IntSet] = {}
+        self.requested = IntSet()
+        self.known = IntSet()
         self.stop_at_known = False
+        # Does the all-articles listing work in this crawl? None until its first page is read.
+        self.all_listing: bool | None = None
+        self.sections_as_evidence = False  # section listings of the home menu: page 1 only...
+        self.section_walks_waiting: list[scrapy.Request] = []  # ...unless `all` turns out absent
+        self.home_fetched = False
         self.section_names: dict[str, str] = {}  # listing chain -> section name (home menu)
 
     # --- start --------------------------------------------------------------------------
@@ -103,25 +121,40 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 yield req
 
     def begin_listing_walk(self):
-        """The home page, then every listing it leads to."""
-        store = Datasets.of(self.crawler).store
+        """The walk of the listings: from the all-articles listing when the last walk found
+        it working (incremental), else from the home page's menu."""
+        datasets = Datasets.of(self.crawler)
+        store = datasets.store
         if store is not None and self.walks_all:
             store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
             store.set_state(STATE_WALKED_AT, utc_now())
-            Datasets.of(self.crawler).walks_all_listings = True
-        yield scrapy.Request(
+            datasets.walks_all_listings = True
+        if self.stop_at_known and store is not None and store.get_state(ALL_LISTING) == "1":
+            self.logger.info("incremental: starting from the all-articles listing")
+            yield self.all_listing_request()
+        else:
+            yield self.home_request()
+
+    def home_request(self) -> scrapy.Request:
+        self.home_fetched = True
+        return scrapy.Request(
             self.site_url + "/", callback=self.parse_home, errback=self.on_failure,
             meta={"ydd_kind": "home"}, dont_filter=True,  # a resumed crawl walks again
         )
 
+    def all_listing_request(self) -> scrapy.Request:
+        request = self.listing_request(site.all_list_url(self.site_url), "all")
+        return request.replace(errback=self.on_all_listing_failure)
+
     # Requests skip Scrapy's duplicate filter: the spider deduplicates itself (`requested`, the
     # store), because with JOBDIR a killed crawl leaves requests in the filter's seen-set that
     # never completed, and the resumed crawl would then never fetch them.
-    def listing_request(self, url: str, chain: str, page: int = 1) -> scrapy.Request:
+    def listing_request(self, url: str, chain: str, page: int = 1,
+                        priority: int = 0) -> scrapy.Request:
         return scrapy.Request(
             site.with_page(url, page), callback=self.parse_listing, errback=self.on_failure,
             cb_kwargs={"chain": chain, "page": page}, meta={"ydd_kind": "listing"},
-            dont_filter=True,
+            dont_filter=True, priority=priority,
         )
 
     def article_request(self, no: int, from_ids: bool = False,
@@ -151,11 +184,13 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         sections = extract_section_links(response.url, response.text)
         self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
-        # The all-articles listing covers everything; section listings are there for when the
-        # site has no such listing (it was seen only on sister sites) and cost little.
-        yield self.listing_request(site.all_list_url(self.site_url), "all")
+        # The all-articles listing covers everything (module docstring); the section listings'
+        # first pages go first (priority) so their newest articles carry their section.
+        if self.all_listing is None:
+            self.sections_as_evidence = True
+            yield self.all_listing_request()
         for sec_no, _name, url in sections:
-            yield self.listing_request(url, f"sec {sec_no}")
+            yield self.listing_request(url, f"sec {sec_no}", priority=2)
         if not sections:
             self.logger.warning("no section links in the home page menu")
 
@@ -167,11 +202,20 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             if not (chain == "all" and response.status == 404):
                 stats.inc_value("ydd/failed/listing")
                 yield Reject(response.url, [f"http {response.status}"])
+            if chain == "all" and page == 1:
+                yield from self.without_all_listing()
             return
         yield from self.follow_legacy_links(response)
         listing = extract_listing(response.url, response.text)
+        if chain == "all" and page == 1:
+            if not listing.entries:
+                yield from self.without_all_listing()
+                return
+            self.all_listing_works()
         stats.inc_value("ydd/listing/entries", len(listing.entries))
-        seen = self.seen_in_listing.setdefault(chain, set())
+        seen = self.seen_in_listing.get(chain)
+        if seen is None:
+            seen = self.seen_in_listing[chain] = IntSet()
         fresh = [e for e in listing.entries if e.article_no not in seen]
         if not fresh:  # empty, or the CMS repeating its last page: the end of this listing
             if page == 1 and chain != "all":
@@ -197,7 +241,44 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             return
         if self.max_pages and page >= self.max_pages:
             return
-        yield self.listing_request(response.url, chain, page + 1)
+        following = self.listing_request(response.url, chain, page + 1)
+        if chain != "all" and self.sections_as_evidence and self.all_listing is not False:
+            if self.all_listing is None:
+                self.section_walks_waiting.append(following)
+            else:
+                stats.inc_value("ydd/listing/section_walks_skipped")
+            return
+        yield following
+
+    # --- the all-articles listing: there or not ---------------------------------------------
+    def all_listing_works(self) -> None:
+        if self.all_listing is None:
+            self.all_listing = True
+            self.crawler.stats.inc_value("ydd/listing/section_walks_skipped",
+                                         len(self.section_walks_waiting))
+            self.section_walks_waiting.clear()
+            store = Datasets.of(self.crawler).store
+            if store is not None:
+                store.set_state(ALL_LISTING, "1")
+
+    def without_all_listing(self):
+        """No all-articles listing (absent, empty or failing): the section listings walk the
+        site instead, to their ends."""
+        if self.all_listing is not None:
+            return
+        self.all_listing = False
+        self.logger.info("no all-articles listing: walking the section listings to their ends")
+        store = Datasets.of(self.crawler).store
+        if store is not None:
+            store.set_state(ALL_LISTING, "0")
+        if not self.home_fetched:  # an incremental crawl that started from it: the menu now
+            yield self.home_request()
+        yield from self.section_walks_waiting
+        self.section_walks_waiting.clear()
+
+    def on_all_listing_failure(self, failure):
+        yield from self.on_failure(failure)
+        yield from self.without_all_listing()
 
     # --- articles -----------------------------------------------------------------------
     def listed(self, entry, chain: str) -> dict:
