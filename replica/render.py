@@ -337,11 +337,20 @@ def mobile_page(rep: Replica, i: int, root: str) -> str:
         f'<p class="sec_name">{W.SECTIONS[m.sec_no]}</p>\n<h1 class="tit">{esc(art.title)}</h1>{sub}\n',
         f'<p class="info">{writer}등록 {m.published:%Y.%m.%d %H:%M:%S}{mod}</p>\n',
         '<div id="news_body_area" class="cnt_view news_body_area"><div class="smartOutput">\n',
-        body_html(art, rng),
+        "" if m.js_body else body_html(art, rng),
         "\n</div></div>\n",
+        # the CMS writes a js-body article's body by script on its mobile page too
+        _js_body_script(body_html(art, rng)) if m.js_body else "",
         f'<p class="copyright">{esc(art.copyright)}</p>\n</div>\n',
         archive.MOBILE_FOOTER, "</body>\n</html>\n",
     ])
+
+
+def _js_body_script(inner: str) -> str:
+    payload = json.dumps(inner, ensure_ascii=False).replace("</", "<\\/")
+    return ("<script>document.addEventListener('DOMContentLoaded', function () {"
+            "document.querySelector('#news_body_area .smartOutput').innerHTML = "
+            f"{payload};}});</script>\n")
 
 
 def soft404_page(rep: Replica, key: str, root: str) -> str:
