@@ -120,6 +120,14 @@ YDD_MOBILE_FALLBACK = True
 # began more than YDD_RSS_WALK_HOURS ago. Defaults: True, 24 (0 = walk at every crawl).
 YDD_RSS_FIRST = True
 YDD_RSS_WALK_HOURS = 24
+# Raw-page archive (yddnews/outputs/warc.py): a directory = every fetched page (request and
+# response) is written to rotating gzip WARC files there; empty = off (the default). A new file
+# starts once one reaches YDD_WARC_MAX_BYTES (default 100 MB). `scrapy crawl warc -a path=DIR`
+# reads them back through the same extraction; `-a reextract=1` rebuilds the store from them.
+YDD_WARC = ""
+YDD_WARC_MAX_BYTES = 100 * 1024 * 1024
+# After HttpCompressionMiddleware (590): the archived body is the one the extractors saw.
+DOWNLOADER_MIDDLEWARES = {"yddnews.outputs.warc.WarcArchiveMiddleware": 585}
 # --- Speed (issue 16; measured by bench/crawl_throughput.py, docs/benchmarks.md) -----------
 # Scrapy's default (100) starts that many asyncio worker tasks for every response, however few
 # items and requests its callback yields: ~14% of a crawl's CPU. One at a time gives the same

@@ -43,6 +43,11 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "rss_fallback": stats.get("ydd/rss/fallback"),
         "mobile_tried": stats.get("ydd/mobile/tried", 0),
         "mobile_found": stats.get("ydd/mobile/found", 0),
+        "warc_records": stats.get("ydd/warc/records", 0),
+        "warc_cut_short": stats.get("ydd/warc/cut_short", 0),
+        "reextract": {k: v for k, v in _prefixed(stats, "ydd/reextract/").items()
+                      if not k.startswith("field/")},
+        "reextract_fields": _prefixed(stats, "ydd/reextract/field/"),
         "monitors": stats.get("ydd/monitors/summary", "off"),
         "monitors_failed": stats.get("ydd/monitors/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
@@ -98,6 +103,16 @@ def archive_lines(c: dict) -> list[str]:
     if c.get("mobile_tried"):
         lines.append(f"  mobile pages     {c['mobile_tried']} tried for missing desktop pages, "
                      f"{c['mobile_found']} held the article")
+    if c.get("warc_records"):
+        lines.append(f"  warc             {c['warc_records']} records written")
+    if c.get("warc_cut_short"):
+        lines.append(f"  warc             {c['warc_cut_short']} files cut short, read up to "
+                     "their last whole record")
+    r = c.get("reextract") or {}
+    if r:
+        lines.append(f"  reextract        {r.get('compared', 0)} articles compared, "
+                     f"{r.get('changed', 0)} changed ({_pairs(c.get('reextract_fields') or {})}), "
+                     f"{r.get('new', 0)} new to the store")
     return lines
 
 
