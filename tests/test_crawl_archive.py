@@ -101,7 +101,25 @@ def test_missing_feed_falls_back_to_the_listings_with_a_note(replica, tmp_path):
     assert c.returncode == 0, c.log[-3000:]
     assert len(c.items) == 3
     assert grown.stats()["listing"] >= 1
-    assert "feed unusable (http 404)" in c.log
+    assert "listings walked: the home page declares no feed" in c.log
+
+
+def test_a_broken_feed_falls_back_to_the_listings_with_a_note(replica, tmp_path):
+    """The home page declares a feed, but what is served there is no feed."""
+    work = tmp_path / "c"
+    server = replica("--articles", "30")
+    assert crawl("articles", server.url, work).returncode == 0
+    db = sqlite3.connect(work / "store.sqlite")
+    db.execute("UPDATE state SET value = ? WHERE key = 'rss_feeds'",
+               (f'["{server.url}/news/article_list_all.html?page=1"]',))
+    db.commit()
+    db.close()
+    server.stop()
+    grown = replica("--articles", "33", "--port", str(server.port))
+    c = crawl("articles", grown.url, work)
+    assert c.returncode == 0, c.log[-3000:]
+    assert len(c.items) == 3
+    assert "listings walked: feed unusable (not a readable feed)" in c.log
 
 
 def test_every_feed_item_new_walks_the_listings(replica, tmp_path):

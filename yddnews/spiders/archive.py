@@ -170,6 +170,8 @@ class ArchiveStrategy:
                 declared = [u for u in json.loads(raw) if site.is_site_url(u, self.site_url)]
             except (ValueError, TypeError):
                 declared = []
+        if raw == "[]":
+            return []  # the home page declared no feed at the last walk: the site has none
         main = [u for u in declared if u.endswith("/news.xml")]
         if main:
             return main[:1]
@@ -177,6 +179,10 @@ class ArchiveStrategy:
 
     def feed_requests(self, store):
         urls = self.feed_urls(store)
+        if not urls:
+            self.crawler.stats.set_value("ydd/rss/fallback", "the home page declares no feed")
+            yield from self.begin_listing_walk()
+            return
         self.feeds_pending = len(urls)
         self.feed_numbers: list[int] = []
         self.feed_problem: str | None = None
