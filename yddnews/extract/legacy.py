@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from yddnews.decoding import decode_page as weigh_encoding
 from yddnews.items import Article, ExtractedPage
 from yddnews.site import legacy_article_no, legacy_no
 
@@ -36,52 +37,16 @@ _NAV_RE = re.compile(r"^(?:이전\s*기사|다음\s*기사|이전글|다음글)\
 # Posting accounts that stand where a reporter's name would be.
 ACCOUNTS = frozenset({"관리자", "운영자", "admin", "administrator", "편집부", "웹마스터"})
 
-_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-# Sites that say EUC-KR send CP949 (its superset: the 8,822 syllables KS X 1001 lacks).
-_ALIASES = {"euc-kr": "cp949", "euc_kr": "cp949", "euckr": "cp949", "ks_c_5601-1987": "cp949",
-            "ks_c_5601": "cp949", "ksc5601": "cp949", "x-windows-949": "cp949", "uhc": "cp949"}
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    name = name.strip().lower()
-    return _ALIASES.get(name, name)
-
-
 def decode_page(body: bytes | str, content_type: str | None = None) -> str:
-    """Page bytes -> text, weighing the evidence.
-
-    Valid UTF-8 is UTF-8 whatever a header or meta tag claims (a Korean page in EUC-KR is
-    practically never valid UTF-8, while a UTF-8 page with a stale EUC-KR declaration is
-    common). Otherwise the header's charset, then the meta tag's, then CP949 (the only other
-    encoding of Korean seen on such sites), each strictly; as a last resort UTF-8 with
-    replacement characters, which the pipelines reject as a broken encoding."""
+    """Page bytes -> text: yddnews.decoding weighs BOM, UTF-8 validity, the header's and the
+    meta tag's charset (EUC-KR read as CP949) and a detector. An undecodable page comes back
+    as UTF-8 with replacement characters, which the pipelines reject as a broken encoding."""
     if isinstance(body, str):
         return body
-    data = bytes(body)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    if content_type:
-        m = _CHARSET_RE.search(content_type.encode("latin-1", "replace"))
-        if m:
-            candidates.append(m.group(1).decode("ascii"))
-    m = _CHARSET_RE.search(data[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii"))
-    candidates.append("cp949")
-    for name in candidates:
-        codec = _codec(name)
-        try:
-            return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", errors="replace")
+    decoded = weigh_encoding(bytes(body), content_type)
+    if decoded.text is not None:
+        return decoded.text
+    return bytes(body).decode("utf-8", errors="replace")
 
 
 def _empty(url: str) -> Article:
