@@ -62,7 +62,8 @@ class WarcSpider(SiteSpider):
             from scrapy import signals
 
             self.crawler.signals.connect(self.compare_item, signal=signals.item_scraped)
-        files = [p for p in iter_paths(self.path) if p.name.endswith((".warc", ".warc.gz"))]
+        files = [p for p, problem in iter_paths(self.path)
+                 if problem is None and p.name.endswith((".warc", ".warc.gz"))]
         if not files:
             self.logger.error("no WARC files match %s", self.path)
             yield Reject(self.path, ["no WARC files match this path"], source=self.path)
