@@ -74,6 +74,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         # Legacy archive articles are in them as -N (spiders/archive.py).
         self.seen_in_listing: dict[str, IntSet] = {}
         self.requested = IntSet()
+        self.article_requests = 0  # against YDD_MAX_ARTICLE_REQUESTS
         self.known = IntSet()
         self.stop_at_known = False
         # Does the all-articles listing work in this crawl? None until its first page is read.
@@ -108,6 +109,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             for no in self.ids:
                 if no in self.known:
                     continue
+                if self.article_cap_reached():
+                    break
                 yield self.article_request(no, from_ids=True)
         elif self.writer:
             yield self.listing_request(site.writer_list_url(self.site_url, self.writer), "writer")
@@ -167,6 +170,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
     def article_request(self, no: int, from_ids: bool = False,
                         listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
+        self.article_requests += 1
         # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
         # one more source for the extraction's cross-checks
         kwargs: dict = {"from_ids": from_ids}
@@ -271,10 +275,15 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 met_known = self.stop_at_known
                 continue
             if no not in self.requested:
+                if self.article_cap_reached():
+                    return  # the crawl's cap: no more articles, no more listing pages
                 yield self.article_request(no, listed=self.listed(entry, chain))
         if met_known or older_than_window:
             return
         if self.max_pages and page >= self.max_pages:
+            return
+        if page >= self.settings.getint("YDD_MAX_LISTING_PAGES", 0) > 0:
+            self.cap_reached("listing_pages", f"listing {chain} stopped at page {page}")
             return
         following = self.listing_request(response.url, chain, page + 1)
         if chain != "all" and self.sections_as_evidence and self.all_listing is not False:
@@ -284,6 +293,19 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 stats.inc_value("ydd/listing/section_walks_skipped")
             return
         yield following
+
+    # --- caps (YDD_MAX_LISTING_PAGES, YDD_MAX_ARTICLE_REQUESTS): endless pagination ends --
+    def article_cap_reached(self) -> bool:
+        limit = self.settings.getint("YDD_MAX_ARTICLE_REQUESTS", 0)
+        if limit <= 0 or self.article_requests < limit:
+            return False
+        if not self.crawler.stats.get_value("ydd/capped/article_requests"):
+            self.cap_reached("article_requests", f"{limit} article requests in this crawl")
+        return True
+
+    def cap_reached(self, what: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"ydd/capped/{what}")
+        self.logger.error("cap YDD_MAX_%s reached: %s", what.upper(), detail)
 
     # --- the all-articles listing: there or not ---------------------------------------------
     def all_listing_works(self) -> None:
