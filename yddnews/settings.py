@@ -127,8 +127,9 @@ YDD_RSS_WALK_HOURS = 24
 # reads them back through the same extraction; `-a reextract=1` rebuilds the store from them.
 YDD_WARC = ""
 YDD_WARC_MAX_BYTES = 100 * 1024 * 1024
-# After HttpCompressionMiddleware (590): the archived body is the one the extractors saw.
-DOWNLOADER_MIDDLEWARES = {"yddnews.outputs.warc.WarcArchiveMiddleware": 585}
+# The WARC middleware (yddnews.outputs.warc.WarcArchiveMiddleware) sits in
+# DOWNLOADER_MIDDLEWARES below at 585, after HttpCompressionMiddleware (590): the archived
+# body is the one the extractors saw.
 # --- Speed (issue 16; measured by bench/crawl_throughput.py, docs/benchmarks.md) -----------
 # Scrapy's default (100) starts that many asyncio worker tasks for every response, however few
 # items and requests its callback yields: ~14% of a crawl's CPU. One at a time gives the same
@@ -153,6 +154,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "yddnews.robots.RobotsTxt": 100,
     "yddnews.offsite.SiteOnly": 650,  # > RedirectMiddleware (600): sees a Location first
+    "yddnews.outputs.warc.WarcArchiveMiddleware": 585,  # YDD_WARC: every response archived
 }
 SPIDER_MIDDLEWARES = {"yddnews.robots.RobotsBeforeStart": 0}
 # Scrapy 2.19's remote-control extension runs Python sent to a local port and leaves token
