@@ -15,6 +15,7 @@ Stats written here (besides the evidence keys of yddnews/checks.py):
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Mapping
 from contextlib import closing
@@ -39,6 +40,8 @@ NORMAL_ENDS = ("finished", "shutdown", "closespider_timeout", "closespider_itemc
 GONE_REASONS = ("http 404", "http 410", "soft-404")
 FETCH_FAILURE_PREFIXES = ("timeout", "dropped connection", "connection refused", "dns lookup",
                           "download error", "http ")
+# Pages of other templates (legacy archive, mobile): no section label, no weather widget.
+OTHER_TEMPLATES = re.compile(r"/(?:ezview|mobile)/")
 # History: sums of earlier healthy samples per check; halved past this size so the baseline
 # follows the site slowly instead of remembering forever.
 HISTORY_CAP = 20_000
@@ -136,6 +139,8 @@ class CrawlChecks:
 
     # --- counting --------------------------------------------------------------------------
     def count_article(self, article: Article) -> None:
+        if OTHER_TEMPLATES.search(article.url or ""):
+            return  # the legacy archive and mobile pages have another template: not judged
         fields = ItemAdapter(article)  # a view: no deep copy
         if _empty(fields.get("title")) and _empty(fields.get("body")):
             self.stats.inc_value(checks.NO_ARTICLE)  # nothing of an article on the page
