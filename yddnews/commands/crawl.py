@@ -1,9 +1,11 @@
-"""`scrapy crawl`, with an exit status that tells cron and Scrapyd a crawl went wrong, and spider
-arguments checked before anything starts.
+"""`scrapy crawl`, with a refused start in one line and an exit status that tells cron, systemd
+and Scrapyd a crawl went wrong.
 
-Scrapy's own command exits 0 whenever the crawler started. This one also exits 1 when an
-end-of-crawl monitor failed (yddnews/monitors.py sets the stat `ydd/monitors/failed`), so a
-layout change of the site is noticed the day it happens. Everything else is Scrapy's.
+Before the crawler exists (so before Scrapy's start-up log lines and before anything is
+fetched): settings and spider arguments are validated (yddnews/validate.py: one line, exit 2)
+and the site must accept a TCP connection within YDD_CONNECT_CHECK_TIMEOUT seconds (one line,
+exit 1, and an alert if alerts are configured). After the crawl: exit 1 when a check failed
+(yddnews/crawlchecks.py sets `ydd/checks/failed`). Everything else is Scrapy's.
 """
 
 from __future__ import annotations
@@ -12,14 +14,47 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
-FAILED_STAT = "ydd/monitors/failed"
+from yddnews import alerts, validate
+from yddnews.crawlchecks import FAILED_STAT
+from yddnews.spiders.base import SiteSpider
+
 REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
+
+
+def refuse(message: str, exit_code: int) -> None:
+    print(f"yddnews: {message}", file=sys.stderr)
+    sys.exit(exit_code)
 
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
-        return "Run a spider; exit 1 if it failed to start or a monitor failed"
+        return "Run a spider; exit 2 on bad arguments, 1 if it failed to start or a check failed"
+
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # run() says what is wrong
+        try:
+            self._validate(args[0], opts.spargs)
+        except validate.StartupError as exc:
+            if exc.exit_code == 1 and self.settings.getbool("YDD_MONITORS"):
+                alerts.notify(self.settings, args[0], {alerts.UNREACHABLE: str(exc)}, [],
+                              str(exc))
+            refuse(str(exc), exc.exit_code)
+
+    def _validate(self, name: str, spargs: dict) -> None:
+        validate.check_settings(self.settings, spargs)
+        try:
+            spidercls = get_spider_loader(self.settings).load(name)
+        except KeyError:
+            return  # Scrapy itself reports an unknown spider
+        validate.check_spider_arguments(name, spidercls, spargs)
+        timeout = self.settings.getfloat("YDD_CONNECT_CHECK_TIMEOUT")
+        if timeout > 0 and issubclass(spidercls, SiteSpider) and getattr(
+                spidercls, "fetches_site", True):
+            validate.check_reachable(self.settings.get("YDD_SITE_URL"), timeout)
 
     def run(self, args, opts) -> None:
         if len(args) < 1:
@@ -27,7 +62,6 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
-        self._check_arguments(args[0], opts.spargs)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -39,14 +73,3 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 2
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
             self.exitcode = 1
-
-    def _check_arguments(self, name: str, spargs: dict) -> None:
-        """A bad `-a` argument is a usage error with its message, not a traceback at start."""
-        try:
-            spidercls = self.crawler_process.spider_loader.load(name)
-        except KeyError:
-            return  # Scrapy itself reports an unknown spider
-        try:
-            spidercls(**spargs)
-        except ValueError as exc:
-            raise UsageError(f"{name}: {exc}", print_help=False) from None
