@@ -77,7 +77,7 @@ def check_articles_found(stats: dict, t: Thresholds) -> CheckResult | None:
     # Saved pages read by the dumps spider count as article pages.
     pages = (_n(stats, "ydd/pages/article") + _n(stats, "ydd/pages/dump")
              - _n(stats, "ydd/ids/missing") - _n(stats, "ydd/window/outside")
-             - _n(stats, "ydd/render/requested"))
+             - _n(stats, "ydd/render/requested") - _n(stats, "ydd/refresh/unchanged"))
     exported = _n(stats, "ydd/monitor/articles")
     if not listings and pages <= 0:
         return None

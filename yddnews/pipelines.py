@@ -2,7 +2,8 @@
 knows and hands everything else on unchanged.
 
 ExtractedPage -> SplitWeather -> Article -> CleanArticle -> ValidateArticle -> (Article or
-Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave here).
+Reject) -> DropDuplicates -> WriteRejects (Reject records leave here). Exported articles are
+written to the store by the lifecycle (yddnews/outputs/lifecycle.py) once the feeds have them.
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timezone
 
-from itemadapter import ItemAdapter
-from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from yddnews import site
+from yddnews import stats as S
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
 from yddnews.outputs.datasets import Datasets
-
-REQUIRED = ("url", "title", "published_at", "body")
+from yddnews.outputs.lifecycle import CrawlLifecycle
 
 
 class _Stage:
@@ -84,7 +83,7 @@ class ValidateArticle(_Stage):
         self.site_url = crawler.settings.get("YDD_SITE_URL")
 
     def problems(self, article: Article) -> list[str]:
-        reasons = [f"missing {name}" for name in REQUIRED if not getattr(article, name)]
+        reasons = [f"missing {name}" for name in article.missing()]
         if article.article_no is None and site.is_site_url(article.url, self.site_url):
             reasons.append("missing article_no")
         if "\ufffd" in article.body or "\ufffd" in article.title:
@@ -114,32 +113,22 @@ class DropDuplicates(_Stage):
         if key in self.seen:
             # The same article twice (a resumed crawl's restored queue, a listing repeating
             # itself): exported once, so not a reject; counted.
-            self.stats.inc_value("ydd/duplicates")
+            self.stats.inc_value(S.DUPLICATES)
             raise DropItem(f"already exported in this crawl: {item.url}")
         self.seen.add(key)
         return item
 
 
-class StoreItems(_Stage):
-    """Upsert articles into the dataset store; count new / updated / unchanged.
-
-    The store is written when the item has been exported (item_scraped), not before: a crawl
-    killed in between re-fetches the article next time instead of having it in the store but in
-    no feed.
-    """
-
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+class SkipUnchangedRefresh(_Stage):
+    """A stored article fetched again for the refresh window and found unchanged is not
+    exported again (feeds hold what is new or changed); it counts as unchanged."""
 
     def process_item(self, item):
-        return item
-
-    def item_scraped(self, item, response=None, spider=None):
         if isinstance(item, Article):
-            store = self.datasets.store
-            outcome = store.upsert_article(ItemAdapter(item)) if store else "exported"
-            self.stats.inc_value(f"ydd/articles/{outcome}")
+            lifecycle = CrawlLifecycle.of(self.crawler)
+            if lifecycle.unchanged_refresh(item):
+                raise DropItem(f"unchanged since it was stored: {item.url}")
+        return item
 
 
 class WriteRejects(_Stage):
@@ -147,6 +136,6 @@ class WriteRejects(_Stage):
 
     def process_item(self, item):
         if isinstance(item, Reject):
-            self.datasets.reject(item.url, item.reasons, item.extracted, item.source)
+            CrawlLifecycle.of(self.crawler).record_reject(item)
             raise DropItem(f"rejected {item.url}: {'; '.join(item.reasons)}")
         return item

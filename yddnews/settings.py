@@ -78,14 +78,38 @@ ITEM_PIPELINES = {
     "yddnews.pipelines.CleanArticle": 200,
     "yddnews.pipelines.ValidateArticle": 300,  # failing items become Reject records
     "yddnews.pipelines.DropDuplicates": 400,
-    "yddnews.pipelines.StoreItems": 500,
+    "yddnews.pipelines.SkipUnchangedRefresh": 450,  # refresh window: unchanged -> not exported
     "yddnews.pipelines.WriteRejects": 900,  # Reject records -> rejects feed, not exported
 }
 EXTENSIONS = {
+    # The crawl's lifecycle: built first, it locks the store and opens the outputs before any
+    # feed is opened, writes the store, and decides whether the listing walk is complete.
+    "yddnews.outputs.lifecycle.CrawlLifecycle": -100,
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
 }
+
+SPIDER_MIDDLEWARES = {
+    "yddnews.outputs.lifecycle.RecordCallbackErrors": 25,  # a raising callback -> a reject
+}
+
+# --- No silent loss (yddnews/outputs/lifecycle.py) ----------------------------------------
+# Recorded rejects (the store's rejects table) are fetched again by later crawls that walk the
+# listings. `failed` ones (timeouts, exceptions, rendering): at most this many attempts in all,
+YDD_REJECT_MAX_ATTEMPTS = 5
+# the n-th retry no sooner than this many seconds * 2**(n-1) after the last attempt.
+YDD_REJECT_RETRY_BACKOFF = 600
+# `gone` ones (404, soft-404, no article): checked again after this many days.
+YDD_REJECT_GONE_RECHECK_DAYS = 7
+# Refresh window: incremental crawls fetch again the stored articles published in the last N
+# days (counted back from the newest stored article), so edits and deletions are seen. 0 = off.
+YDD_REFRESH_DAYS = 3
+# A listing page without entries where entries were expected is fetched again this many times
+# before it counts as a failed listing page (the walk is then incomplete).
+YDD_EMPTY_LISTING_RETRIES = 2
+# Article numbers whose extraction raises on purpose: for tests of failure handling only.
+YDD_DEBUG_RAISE_ON = []
 
 # --- Rendering (scrapy-playwright) ------------------------------------------------------
 # never: plain HTTP only; fallback: render only pages whose plain fetch lacks the article;

@@ -3,15 +3,25 @@ arguments checked before anything starts.
 
 Scrapy's own command exits 0 whenever the crawler started. This one also exits 1 when an
 end-of-crawl monitor failed (yddnews/monitors.py sets the stat `ydd/monitors/failed`), so a
-layout change of the site is noticed the day it happens. Everything else is Scrapy's.
+layout change of the site is noticed the day it happens. It exits 1 too when the crawl lost or
+could not record something (the lifecycle sets `ydd/lifecycle/failed`: a failed write, a
+raising callback, articles unaccounted for), and when the lifecycle refused to start it (the
+store is taken by another crawl, a bad output name): one line, no traceback, no file touched.
+Everything else is Scrapy's.
 """
 
 from __future__ import annotations
 
+import logging
+
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from yddnews import stats as S
+from yddnews.outputs.datasets import StartRefused
+
 FAILED_STAT = "ydd/monitors/failed"
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
@@ -26,11 +36,18 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process
         self._check_arguments(args[0], opts.spargs)
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
+        refused: list[str] = []
+        _trap_refusal(running, refused)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
+        if refused:
+            logger.error("not started: %s", refused[0])
+            self.exitcode = 1
+        elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
+            self.exitcode = 1
+        elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):
             self.exitcode = 1
 
     def _check_arguments(self, name: str, spargs: dict) -> None:
@@ -43,3 +60,27 @@ class Command(ScrapyCrawlCommand):
             spidercls(**spargs)
         except ValueError as exc:
             raise UsageError(f"{name}: {exc}", print_help=False) from None
+
+
+def _trap_refusal(running, refused: list[str]) -> None:
+    """A StartRefused from the lifecycle is a one-line message, not an unhandled traceback."""
+    if hasattr(running, "addErrback"):  # a Twisted Deferred (CrawlerProcess)
+        def on_error(failure):
+            if failure.check(StartRefused):
+                refused.append(str(failure.value))
+                return None
+            return failure
+
+        running.addErrback(on_error)
+    elif hasattr(running, "add_done_callback"):  # an asyncio Task (AsyncCrawlerProcess)
+        def done(task) -> None:
+            if task.cancelled():
+                return
+            exc = task.exception()  # retrieved: asyncio does not log it again
+            if isinstance(exc, StartRefused):
+                refused.append(str(exc))
+            elif exc is not None:
+                logger.error("the crawl failed to start: %s: %s", type(exc).__name__, exc,
+                             exc_info=exc)
+
+        running.add_done_callback(done)

@@ -11,6 +11,13 @@ Arguments (all optional, `-a name=value`):
 Listing paging stops at the first of: a page with no article number not already seen in that
 listing (the CMS repeats its last page past the end), a page whose entries are all older than
 `since`, a page holding articles already in the store (incremental crawls), `max_pages`.
+A page with no entries at all is never an end (past the end the CMS repeats its last page): it
+is fetched again (YDD_EMPTY_LISTING_RETRIES) and then recorded as a failed listing page.
+
+A crawl that walks every listing also fetches, by number, the recorded rejects that are due
+again (RetryPolicy) and the stored articles of the refresh window (YDD_REFRESH_DAYS), so edits
+and deletions reach the store. The lifecycle (yddnews/outputs/lifecycle.py) is told what is
+discovered and what is settled; it decides whether the walk was complete.
 """
 
 from __future__ import annotations
@@ -18,9 +25,11 @@ from __future__ import annotations
 import scrapy
 
 from yddnews import render, site
+from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.items import Reject
-from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
+from yddnews.outputs.datasets import LISTINGS_COMPLETE
+from yddnews.outputs.lifecycle import CrawlLifecycle
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,
@@ -51,13 +60,16 @@ class ArticlesSpider(SiteSpider):
         self.seen_in_listing: dict[str, set[int]] = {}
         self.requested: set[int] = set()
         self.known: set[int] = set()
+        self.parked: set[int] = set()  # recorded rejects not due again yet: not fetched
         self.stop_at_known = False
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
-        datasets = Datasets.of(self.crawler)
-        datasets.start_run()
-        store = datasets.store
+        lifecycle = CrawlLifecycle.of(self.crawler)
+        settings = self.crawler.settings
+        self.empty_listing_retries = settings.getint("YDD_EMPTY_LISTING_RETRIES")
+        self.raise_on = {int(n) for n in settings.getlist("YDD_DEBUG_RAISE_ON")}
+        store = lifecycle.datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
                          or self.max_pages)
         if store is not None and not self.full:
@@ -68,9 +80,23 @@ class ArticlesSpider(SiteSpider):
                 "paging stops at known articles" if self.stop_at_known
                 else "the last full walk did not finish, so listings are walked to their end",
             )
-        if store is not None and walks_all:
-            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
-            datasets.walks_all_listings = True
+        if walks_all:
+            lifecycle.walked_all_listings()
+        if store is not None and walks_all and not self.full:
+            due = store.due_rejects(lifecycle.retry_policy)
+            self.parked = store.rejected_article_nos() - set(due)
+            refresh = store.recent_article_nos(settings.getfloat("YDD_REFRESH_DAYS"))
+            if due or refresh:
+                self.logger.info("fetching again: %d recorded rejects due, %d stored articles "
+                                 "of the refresh window", len(due), len(refresh))
+            for no in due:
+                self.crawler.stats.inc_value(S.RETRY_REQUESTED)
+                yield self.article_request(no)
+            for no in refresh:
+                if no not in self.requested:
+                    self.crawler.stats.inc_value(S.REFRESH_REQUESTED)
+                    lifecycle.refresh(no)
+                    yield self.article_request(no)
         if self.ids:
             for no in self.ids:
                 if no in self.known:
@@ -99,6 +125,7 @@ class ArticlesSpider(SiteSpider):
 
     def article_request(self, no: int, from_ids: bool = False) -> scrapy.Request:
         self.requested.add(no)
+        CrawlLifecycle.of(self.crawler).discover(no)
         return scrapy.Request(
             site.article_url(self.site_url, no), callback=self.parse_article,
             errback=self.on_failure, cb_kwargs={"from_ids": from_ids},
@@ -131,7 +158,12 @@ class ArticlesSpider(SiteSpider):
                 yield Reject(response.url, [f"http {response.status}"])
             return
         listing = extract_listing(response.url, response.text)
-        stats.inc_value("ydd/listing/entries", len(listing.entries))
+        stats.inc_value(S.LISTING_ENTRIES, len(listing.entries))
+        if not listing.entries:
+            # Past its end the CMS repeats the last page, so an empty page is a glitch (or a
+            # changed layout), never the end: fetch it again, then record it as failed.
+            yield from self.empty_listing_page(response, chain)
+            return
         seen = self.seen_in_listing.setdefault(chain, set())
         fresh = [e for e in listing.entries if e.article_no not in seen]
         if not fresh:  # empty, or the CMS repeating its last page: the end of this listing
@@ -152,6 +184,8 @@ class ArticlesSpider(SiteSpider):
             if no in self.known:
                 met_known = self.stop_at_known
                 continue
+            if no in self.parked:  # a recorded reject, not due again yet
+                continue
             if no not in self.requested:
                 yield self.article_request(no)
         if met_known or older_than_window:
@@ -160,19 +194,36 @@ class ArticlesSpider(SiteSpider):
             return
         yield self.listing_request(response.url, chain, page + 1)
 
+    def empty_listing_page(self, response, chain: str):
+        stats = self.crawler.stats
+        tries = response.meta.get("ydd_empty_tries", 0) + 1
+        if tries <= self.empty_listing_retries:
+            stats.inc_value(S.LISTING_EMPTY_RETRIED)
+            self.logger.info("listing %s page without entries, fetching it again: %s",
+                             chain, response.url)
+            meta = dict(response.request.meta, ydd_empty_tries=tries)
+            yield response.request.replace(meta=meta, dont_filter=True)
+            return
+        stats.inc_value(S.FAILED_LISTING)
+        self.logger.warning("listing %s: no entries in %s after %d fetches: a failed listing "
+                            "page (the walk stays incomplete)", chain, response.url, tries)
+        yield Reject(response.url, [f"listing page without entries ({tries} fetches)"])
+
     # --- articles -----------------------------------------------------------------------
     def parse_article(self, response, from_ids: bool = False):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
         no = site.article_no(response.request.url)
         url = site.article_url(self.site_url, no)
+        if no in self.raise_on:
+            raise RuntimeError(f"injected extraction failure on article {no} (YDD_DEBUG_RAISE_ON)")
         problem = self.http_problem(response)
         page = None
         if problem is None:
             page = extract_article_html(url, response.body, stations=self.stations)
-            if not (page.article.title and page.article.body) and is_soft_404(response):
+            if page.article.missing() and is_soft_404(response):
                 problem = "soft-404"
-            elif not (page.article.title and page.article.body):
+            elif page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
                 instead = render.fallback(self, response, page)
                 if instead is not None:
@@ -180,8 +231,9 @@ class ArticlesSpider(SiteSpider):
                     return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):
-                stats.inc_value("ydd/ids/missing")
+                stats.inc_value(S.IDS_MISSING)
                 self.logger.info("no article at number %s (%s)", no, problem)
+                CrawlLifecycle.of(self.crawler).settle(no)
                 return
             yield Reject(url, [problem], source=response.url)
             return
@@ -195,7 +247,8 @@ class ArticlesSpider(SiteSpider):
             (self.since and published_day < self.since)
             or (self.until and published_day > self.until)
         ):
-            stats.inc_value("ydd/window/outside")
+            stats.inc_value(S.WINDOW_OUTSIDE)
+            CrawlLifecycle.of(self.crawler).settle(no)
             return
         yield page
 

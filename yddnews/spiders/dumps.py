@@ -17,7 +17,6 @@ from yddnews import site
 from yddnews.dumpfiles import read_dump
 from yddnews.extract import extract_article_html, extract_article_text
 from yddnews.items import Reject
-from yddnews.outputs.datasets import Datasets
 from yddnews.spiders.base import SiteSpider, utc_now
 
 
@@ -48,7 +47,6 @@ class DumpsSpider(SiteSpider):
         self.path = path
 
     async def start(self):
-        Datasets.of(self.crawler).start_run()
         found = False
         for path in iter_paths(self.path):
             found = True
