@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
-# Set up yddnews in ./.venv. `./setup.sh --dev` adds the test/benchmark tools and, where it can
-# (root with apt-get), Debian's chromium for the rendering tests.
+# Set up yddnews in ./.venv: the pinned requirements, then the project itself installed
+# editable (`pip install -e .`), so `import yddnews` works in scripts and notebooks.
+#   ./setup.sh            runtime only
+#   ./setup.sh --dev      + test/benchmark tools, Datasette ([dev] includes [browse]) and, where
+#                         it can (root with apt-get), Debian's chromium for the browser tests
+#   ./setup.sh --browse   + Datasette for the browsable store
+#   PYTHON=/usr/bin/python3.12 ./setup.sh    choose the interpreter (default: python3)
+# A pyenv Python under /root cannot be read by a Scrapyd service user: see docs/scrapyd.md.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 -m venv .venv
+"${PYTHON:-python3}" -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-if [ "${1:-}" = "--dev" ]; then
-  .venv/bin/pip install -q -r requirements-dev.txt
-  if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    else
-      echo "note: no chromium; install it (apt-get install chromium) or run" \
-           "'.venv/bin/playwright install chromium' for the rendering tests" >&2
+case "${1:-}" in
+  --dev)
+    .venv/bin/pip install -q -r requirements-dev.txt
+    .venv/bin/pip install -q -e ".[dev]"
+    if ! command -v chromium >/dev/null 2>&1; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      else
+        echo "note: no chromium; install it (apt-get install chromium) or run" \
+             "'.venv/bin/playwright install chromium' for the rendering tests" >&2
+      fi
     fi
-  fi
-else
-  .venv/bin/pip install -q -r requirements.txt
-fi
-echo "yddnews is set up in $(pwd)/.venv" >&2
+    ;;
+  --browse)
+    .venv/bin/pip install -q -r requirements-browse.txt
+    .venv/bin/pip install -q -e ".[browse]"
+    ;;
+  *)
+    .venv/bin/pip install -q -r requirements.txt
+    .venv/bin/pip install -q -e .
+    ;;
+esac
+echo "yddnews is set up in $(pwd)/.venv ($(.venv/bin/python --version))" >&2

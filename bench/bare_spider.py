@@ -7,7 +7,11 @@ project's settings, pipelines or extensions load):
 
 `urls`: a file of URLs, one a line (the bench computes it from the replica's structure). The
 response bodies are only counted, never parsed.
+allowed_domains is the replica's host (from the first URL), as a real spider of the site would
+set it: Scrapy's offsite filtering runs as in our crawl.
 """
+
+from urllib.parse import urlsplit
 
 import scrapy
 
@@ -27,6 +31,8 @@ class BareSpider(scrapy.Spider):
     def __init__(self, urls=None, **kwargs):
         super().__init__(**kwargs)
         self.urls_file = urls
+        with open(urls) as f:
+            self.allowed_domains = [urlsplit(f.readline().strip()).hostname]
 
     async def start(self):
         with open(self.urls_file) as f:

@@ -128,31 +128,39 @@ class RunResult:
     seconds: float
     peak_rss_kb: int | None
     log: str
+    cpu_seconds: float | None = None  # user + system CPU time of the process (and its children)
 
 
 def run_measured(cmd: list[str], cwd: Path, log_path: Path, timeout: float = 3600,
                  poll: float = 0.2) -> RunResult:
-    """Run `cmd`, polling its VmHWM until it exits; stderr+stdout go to `log_path`."""
+    """Run `cmd`, polling its VmHWM until it exits; stderr+stdout go to `log_path`.
+
+    The process is reaped with wait4 so its CPU time is known too: on a shared machine CPU
+    seconds are a steadier measure of work than wall time."""
     with open(log_path, "w") as logf:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=logf, stderr=subprocess.STDOUT)
-        peak = None
+        peak = cpu = None
         try:
-            while proc.poll() is None:
+            while True:
                 hwm = vm_hwm_kb(proc.pid)
                 if hwm is not None:
                     peak = max(peak or 0, hwm)
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    cpu = usage.ru_utime + usage.ru_stime
+                    break
                 if time.perf_counter() - t0 > timeout:
                     os.kill(proc.pid, signal.SIGTERM)
-                    proc.wait(timeout=30)
-                    break
+                    timeout = float("inf")
                 time.sleep(poll)
         finally:
-            if proc.poll() is None:
+            if proc.returncode is None:
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
         seconds = time.perf_counter() - t0
-    return RunResult(proc.returncode, seconds, peak, log_path.read_text(errors="replace"))
+    return RunResult(proc.returncode, seconds, peak, log_path.read_text(errors="replace"), cpu)
 
 
 def crawl_cmd(site_url: str, workdir: Path, *extra: str, output: str | None = "items.jsonl",

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="how long the first request of a `timeout` page hangs")
     s.add_argument("--slow-seconds", type=float, default=0.5, help="delay of `slow` pages")
     s.add_argument("--log", action="store_true", help="print an access log on stderr")
+    s.add_argument("--missing", action="append", default=[], metavar="PATH",
+                   help="a path the site lacks (404), e.g. /news/article_list_all.html")
     t = sub.add_parser("truth", help="write the truth records as JSON Lines")
     t.add_argument("--site", required=True, help="site root the URLs are made under")
     _common(t)
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         from replica.server import serve
 
-        serve(rep, port=args.port, log=args.log)
+        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing))
         return 0
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     try:

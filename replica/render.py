@@ -260,6 +260,19 @@ def info_items(art: Article) -> str:
     return lis
 
 
+RELABEL_SKIN = "arv_001_01"
+SERIES_LABELS = ("기획연재", "집중취재", "현장르포", "우리동네 소식")
+
+
+def title_block(art: Article, sub: str) -> str:
+    """The title (and subtitle) in the header block; the `relabel` fault's changed markup."""
+    if art.meta.fault == "relabel" and art.meta.skin == RELABEL_SKIN:
+        label = SERIES_LABELS[art.no % len(SERIES_LABELS)]
+        return (f'<h2 class="art_label">{label}</h2>\n'
+                f'<h3 class="art_tit">{esc(art.title)}</h3>\n{sub}\n')
+    return f"<h2>{esc(art.title)}</h2>\n{sub}\n"
+
+
 def article_page(rep: Replica, i: int, root: str, charset: str = "utf-8",
                  pad: int = 0) -> str:
     art = rep.article(i)
@@ -295,7 +308,7 @@ def article_page(rep: Replica, i: int, root: str, charset: str = "utf-8",
         '<div id="container">\n',
         f'<div class="{skin}">\n<div class="{top_cls}">\n',
         f'<p class="sec_name">{W.SECTIONS[m.sec_no]}</p>\n',
-        f"<h2>{esc(art.title)}</h2>\n{sub}\n",
+        title_block(art, sub),
         f'<ul class="art_info">{info_items(art)}</ul>\n</div>\n',
         share(path, root),
         f'<div id="news_body_area" class="cnt_view news_body_area">\n{body}\n{AD_IFRAME}\n</div>\n',

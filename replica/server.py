@@ -22,8 +22,12 @@ from replica.render import Page, route
 class Site:
     """A replica plus the server-side state: page cache, fault memory, request counters."""
 
-    def __init__(self, replica: Replica, cache_size: int = 8192) -> None:
+    def __init__(self, replica: Replica, cache_size: int = 8192,
+                 missing: frozenset[str] = frozenset()) -> None:
         self.replica = replica
+        # Paths this site does not have (404), e.g. the all-articles listing, which was seen only
+        # on sister sites: `serve --missing /news/article_list_all.html`.
+        self.missing = missing
         self.cache: OrderedDict[tuple[str, str], Page] = OrderedDict()
         self.cache_size = cache_size
         self.lock = threading.Lock()
@@ -31,6 +35,8 @@ class Site:
         self.seen_first: set[str] = set()  # paths whose first-request fault was already served
 
     def page(self, path_qs: str, root: str) -> Page:
+        if self.missing and urlsplit(path_qs).path in self.missing:
+            return Page(404, b"<html><body><h1>404 Not Found</h1></body></html>", "listing")
         key = (root, path_qs)
         with self.lock:
             p = self.cache.get(key)
@@ -151,8 +157,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(replica: Replica, port: int = 0, log: bool = False,
-                host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    site = Site(replica)
+                host: str = "127.0.0.1", missing: frozenset[str] = frozenset()
+                ) -> ThreadingHTTPServer:
+    site = Site(replica, missing=missing)
     handler = type("BoundHandler", (Handler,), {"site": site, "log_enabled": log})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -160,8 +167,9 @@ def make_server(replica: Replica, port: int = 0, log: bool = False,
     return server
 
 
-def serve(replica: Replica, port: int = 0, log: bool = False) -> None:
-    server = make_server(replica, port, log)
+def serve(replica: Replica, port: int = 0, log: bool = False,
+          missing: frozenset[str] = frozenset()) -> None:
+    server = make_server(replica, port, log, missing=missing)
     host, real_port = server.server_address[:2]
     print(f"http://{host}:{real_port}", flush=True)
     try:

@@ -114,3 +114,14 @@ def crawl(spider: str, site_url: str, workdir: Path, *args: str, output: str = "
 
 def without(records: list[dict], *keys: str) -> list[dict]:
     return [{k: v for k, v in r.items() if k not in keys} for r in records]
+
+
+@pytest.fixture(scope="session")
+def replica_store(tmp_path_factory) -> Path:
+    """A store made by one real crawl of a 120-article replica, shared by the tests that only
+    read it (exports, search, the browsable store). Tests that change it take a copy."""
+    workdir = tmp_path_factory.mktemp("replica-store")
+    with ReplicaServer("--articles", "120") as server:
+        result = crawl("articles", server.url, workdir)
+    assert result.returncode == 0, result.log[-3000:]
+    return workdir / "store.sqlite"

@@ -163,3 +163,83 @@ def test_signature_names_are_used_when_there_is_no_byline() -> None:
 
 def test_article_without_byline_or_signature_has_no_reporters() -> None:
     assert finish_body(["[축사] 축하합니다.", "영등포구청장 OOO"])[1] == []
+
+
+# --------------------------------------------------------------------------- forms of the CMS
+from yddnews.extract.clean import (  # noqa: E402
+    cut_site_footer,
+    cut_trailing_boilerplate,
+    is_boilerplate_line,
+    is_photo_credit,
+    parse_contact_line,
+)
+
+
+@pytest.mark.parametrize("line", ["[영등포신문 = 나재희 기자] 본문", "(영등포신문=나재희 기자) 본문",
+                                  "【영등포신문=나재희 기자】본문", "<영등포신문 ＝ 나재희 기자> 본문"])
+def test_bylines_with_spaces_and_other_brackets(line) -> None:
+    assert strip_byline(line) == ("본문", ["나재희"], [])
+
+
+def test_several_names_separated_by_middle_dot_or_comma() -> None:
+    assert parse_names("이수진·박건우 기자") == (["이수진", "박건우"], [])
+    assert parse_names("이수진 기자, 박건우 기자") == (["이수진", "박건우"], [])
+
+
+@pytest.mark.parametrize("line,want", [
+    ("홍길동 기자 hong@ydp.kr", (["홍길동"], ["hong@ydp.kr"])),
+    ("(hong@ydp.kr)", ([], ["hong@ydp.kr"])),
+    ("취재=홍길동 기자 hong@ydp.kr", (["홍길동"], ["hong@ydp.kr"])),
+    ("김하늘·박건우 기자 sky@ydp.kr, park@ydp.kr", (["김하늘", "박건우"], ["sky@ydp.kr", "park@ydp.kr"])),
+    ("문의는 hong@ydp.kr로 하면 된다.", None),
+])
+def test_reporter_contact_line(line, want) -> None:
+    assert parse_contact_line(line) == want
+
+
+def test_contact_line_at_the_end_goes_to_reporter_emails() -> None:
+    body, names, emails = finish_body(["[영등포신문=홍길동 기자] 본문이다.", "둘째 문단이다.",
+                                       "홍길동 기자 hong@ydp.kr"])
+    assert (body, names, emails) == ("본문이다.\n\n둘째 문단이다.", ["홍길동"], ["hong@ydp.kr"])
+
+
+@pytest.mark.parametrize("line", ["ⓒ 영등포신문", "© 영등포신문", "나재희 기자의 전체기사 보기", "다른기사 보기",
+                                  "기사제보 ydpnews@naver.com", "▷ 제보: ydpnews@naver.com / 02-2632-8151",
+                                  "보도자료 및 제보 ydpnews@naver.com", "이 기사를 공유합니다"])
+def test_trailing_boilerplate_lines(line) -> None:
+    assert is_boilerplate_line(line)
+    assert finish_body(["본문이다.", line]) == ("본문이다.", [], [])
+
+
+@pytest.mark.parametrize("line", ["구는 다른기사 보기 기능을 추가했다고 밝혔다.",
+                                  "그는 ⓒ 영등포신문이라는 표시를 붙였다.",
+                                  "제보는 카카오톡으로 받는다고 구는 밝혔다."])
+def test_the_same_words_inside_a_sentence_stay(line) -> None:
+    assert not is_boilerplate_line(line)
+    assert finish_body(["본문이다.", line])[0] == f"본문이다.\n\n{line}"
+
+
+def test_copyright_variants() -> None:
+    for line in ("<저작권자 © 영등포신문, 무단전재 및 재배포 금지>",
+                 "< 저작권자 © 영등포신문 무단전재-재배포, AI학습 및 활용 금지 >"):
+        assert is_copyright(line)
+
+
+def test_related_articles_box_and_everything_after_it_go() -> None:
+    paras = ["본문이다.", "관련기사", "구, 하천 정비 시작", "구의회 예산 심사"]
+    assert cut_trailing_boilerplate(paras) == ["본문이다."]
+
+
+@pytest.mark.parametrize("line,credit", [("▲ 구청 전경", True), ("(사진=영등포구 제공)", True),
+                                         ("사진 제공=영등포구", True), ("<사진=영등포구청>", True),
+                                         ("구는 사진을 공개했다.(사진)", False)])
+def test_photo_credit_lines(line, credit) -> None:
+    assert is_photo_credit(line) is credit
+
+
+def test_site_footer_is_not_body() -> None:
+    lines = ["본문이다.", "사업자등록번호 : 107-00-00000 | 발행처 : 영등포신문", "주소 : 서울 영등포구",
+             "전화 : 02-000-0000", "이메일 : ydpnews@naver.com",
+             "Copyright @2015 영등포신문 Corp. All rights reserved."]
+    assert cut_site_footer(lines) == ["본문이다."]
+    assert cut_site_footer(["주소를 옮긴다고 밝혔다.", "본문이다."]) == ["주소를 옮긴다고 밝혔다.", "본문이다."]

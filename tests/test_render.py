@@ -222,3 +222,64 @@ def test_always_renders_every_article_page(replica, tmp_path):
     assert by_no(without(result.items, "fetched_at")) == by_no(without(expected, "fetched_at"))
     assert stat(result.log, "ydd/rendered") == len(expected)
     assert stat(result.log, "ydd/render/requested") == 0
+
+
+# --- the browser starts only when a page needs it -------------------------------------------
+BROWSER_PROCESS = re.compile(r"node|playwright|chrom", re.I)
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Command lines of every live descendant of `pid` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = {}, list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        try:
+            found[child] = (Path(f"/proc/{child}/cmdline").read_bytes()
+                            .replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+        todo.extend(children.get(child, []))
+    return found
+
+
+def browser_processes_during(command: list[str], poll: float = 0.02) -> tuple[int, set[str]]:
+    """Run `command` to its end, sampling its process tree; the browser/driver command lines seen."""
+    import subprocess
+    import time
+
+    from conftest import ROOT
+
+    seen: set[str] = set()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while proc.poll() is None:
+        seen.update(c for c in descendants(proc.pid).values() if BROWSER_PROCESS.search(c))
+        time.sleep(poll)
+    return proc.returncode, seen
+
+
+@needs_chromium
+def test_a_crawl_rendering_nothing_starts_no_browser_or_driver(replica, tmp_path):
+    from conftest import crawl_command
+
+    server = replica("--articles", "60")
+    cmd = crawl_command("articles", server.url, tmp_path / "plain",
+                        settings={"YDD_RENDER": "fallback"})
+    returncode, seen = browser_processes_during(cmd)
+    assert returncode == 0
+    assert seen == set()
+    # The same sampling does see the driver and the browser when a page needs rendering.
+    server = replica(*ARGS)
+    cmd = crawl_command("articles", server.url, tmp_path / "js", settings={"YDD_RENDER": "fallback"})
+    returncode, seen = browser_processes_during(cmd)
+    assert returncode == 0
+    assert any("node" in c for c in seen) and any("chrom" in c for c in seen), seen

@@ -65,9 +65,17 @@ class ExtractedPage:
 
     article: Article
     weather: list[WeatherReading] = field(default_factory=list)
-    path: str = "dom"  # which extraction path produced the article: "dom" or "text"
+    # which parser produced the article: a layout name (`arv_001`, `generic`, ...) or "text"
+    # (the rendered-text path); counted as ydd/path/<path>
+    path: str = "generic"
     rendered: bool = False  # fetched through the browser
     source: str = ""  # where the page came from (URL, or file path for dumps)
+    # readings of a page whose header date could not be read: never in the weather dataset,
+    # written to the rejects instead
+    weather_undated: list[WeatherReading] = field(default_factory=list)
+    # field -> the sources that disagree with the extracted value (extract/evidence.py);
+    # counted as ydd/disagree/<field>
+    disagreements: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -8,6 +8,7 @@ written to the store by the lifecycle (yddnews/outputs/lifecycle.py) once the fe
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import datetime, timezone
 
@@ -15,9 +16,12 @@ from scrapy.exceptions import DropItem
 
 from yddnews import site
 from yddnews import stats as S
+from yddnews.intset import IntSet
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
 from yddnews.outputs.datasets import Datasets
 from yddnews.outputs.lifecycle import CrawlLifecycle
+
+logger = logging.getLogger(__name__)
 
 
 class _Stage:
@@ -34,11 +38,17 @@ class _Stage:
 class SplitWeather(_Stage):
     """Weather readings go to the weather dataset; the article goes on alone."""
 
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.undated_seen: set[tuple] = set()  # widget states already rejected as undated
+
     def process_item(self, item):
         if isinstance(item, ExtractedPage):
             for reading in item.weather:
                 self.datasets.add_weather(reading)
+            self.reject_undated(item)
             self.stats.inc_value(f"ydd/path/{item.path}")
+            self.count_disagreements(item)
             if item.rendered:
                 self.stats.inc_value("ydd/rendered")
             return item.article
@@ -47,6 +57,32 @@ class SplitWeather(_Stage):
             if not self.datasets.add_weather(item):
                 raise DropItem(f"same reading already exported: {item.key()}")
         return item
+
+    def count_disagreements(self, page: ExtractedPage) -> None:
+        """ydd/disagree/<field>: articles whose sources disagree on that field (the early
+        signal of a layout change); ydd/disagree/articles: articles with any disagreement."""
+        if not page.disagreements:
+            return
+        for name in page.disagreements:
+            self.stats.inc_value(f"ydd/disagree/{name}")
+        self.stats.inc_value("ydd/disagree/articles")
+        logger.debug("sources disagree on %s: %s", page.article.url,
+                     getattr(page.article, "evidence", page.disagreements))
+
+    def reject_undated(self, page: ExtractedPage) -> None:
+        """Readings of a page whose header date could not be read: never in the weather
+        dataset (observed_on is part of a reading's identity); one reject per distinct widget
+        state, holding the stations and values."""
+        if not page.weather_undated:
+            return
+        readings = [ItemAdapter(r).asdict() for r in page.weather_undated]
+        state = tuple(sorted((r["station"], r["condition"], r["temperature_c"]) for r in readings))
+        self.stats.inc_value("ydd/weather/undated_pages")
+        if state in self.undated_seen:
+            return
+        self.undated_seen.add(state)
+        self.datasets.reject(page.source or page.article.url, ["weather without header date"],
+                             {"readings": readings}, page.source)
 
 
 def _clean_text(value: str | None) -> str | None:
@@ -104,18 +140,20 @@ class DropDuplicates(_Stage):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self.seen: set[str] = set()
+        self.seen_nos = IntSet()  # compact: one bit per article number
+        self.seen_urls: set[str] = set()  # saved pages without a number
 
     def process_item(self, item):
         if not isinstance(item, Article):
             return item
-        key = str(item.article_no) if item.article_no is not None else item.url
-        if key in self.seen:
+        seen = self.seen_nos if item.article_no is not None else self.seen_urls
+        key = item.article_no if item.article_no is not None else item.url
+        if key in seen:
             # The same article twice (a resumed crawl's restored queue, a listing repeating
             # itself): exported once, so not a reject; counted.
             self.stats.inc_value(S.DUPLICATES)
             raise DropItem(f"already exported in this crawl: {item.url}")
-        self.seen.add(key)
+        seen.add(key)
         return item
 
 

@@ -12,10 +12,16 @@ crawl goes on. The download handler is installed only when rendering is on and a
 
 In the browser, images, fonts and media are never loaded, and nothing outside the site's host
 is requested (PLAYWRIGHT_ABORT_REQUEST): rendering sends no traffic offsite.
+
+scrapy-playwright's handler starts Playwright's node driver (and, on the first page, the
+browser) when the engine starts, ~1.5 s and ~125 MiB per crawl even when no page needs it.
+LazyPlaywrightHandler fetches plain pages itself and starts scrapy-playwright's handler only
+for the first page that must be rendered: a crawl that renders nothing starts no node process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -23,6 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.utils.misc import build_from_crawler, load_object
 
 from yddnews import site
 from yddnews.items import Reject
@@ -40,7 +49,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HANDLER = "yddnews.render.LazyPlaywrightHandler"
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 # Reasons carry no colon: the whole reason is its stats key (ydd/rejects/<reason>).
 NO_BROWSER = "no browser available; install chromium or set YDD_CHROMIUM"
@@ -171,6 +181,40 @@ def configure(settings) -> None:
         mws = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
         mws.setdefault("yddnews.render.RenderArticles", 50)
         settings.set("DOWNLOADER_MIDDLEWARES", mws, priority="spider")
+
+
+class LazyPlaywrightHandler(HTTP11DownloadHandler):
+    """DOWNLOAD_HANDLERS http/https when rendering is possible: plain requests go through Scrapy's
+    own HTTP/1.1 handler (this class); scrapy-playwright's handler is built and launched on the
+    first request with meta `playwright`, and closed with this one."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self._browser_handler = None
+        self._starting: asyncio.Lock | None = None
+
+    async def download_request(self, request):
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        handler = await self._playwright()
+        return await handler.download_request(request)
+
+    async def _playwright(self):
+        if self._browser_handler is None:
+            self._starting = self._starting or asyncio.Lock()
+            async with self._starting:
+                if self._browser_handler is None:
+                    handler = build_from_crawler(load_object(PLAYWRIGHT_HANDLER), self._crawler)
+                    # What its engine_started handler would have done: start the driver (the
+                    # signal has fired already, so it will not run again).
+                    await handler._maybe_launch_in_thread()
+                    self._browser_handler = handler
+        return self._browser_handler
+
+    async def close(self) -> None:
+        await super().close()
+        if self._browser_handler is not None:
+            await self._browser_handler.close()
 
 
 def browser_available(settings) -> bool:

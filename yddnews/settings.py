@@ -88,6 +88,7 @@ EXTENSIONS = {
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
+    "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
 
 SPIDER_MIDDLEWARES = {
@@ -133,6 +134,18 @@ YDD_MONITOR_COVERAGE = {"title": 1.0, "published_at": 1.0, "body": 1.0, "reporte
 YDD_MONITOR_MAX_REJECT_SHARE = 0.1
 # Maximum share of HTTP 4xx/5xx responses (retried ones included) among all responses.
 YDD_MONITOR_MAX_HTTP_ERROR_SHARE = 0.1
+
+# --- Speed (issue 16; measured by bench/crawl_throughput.py, docs/benchmarks.md) -----------
+# Scrapy's default (100) starts that many asyncio worker tasks for every response, however few
+# items and requests its callback yields: ~14% of a crawl's CPU. One at a time gives the same
+# output in the same order (each response yields a handful of items/requests; the pipelines do
+# not wait on the network).
+CONCURRENT_ITEMS = 1
+# yddnews/gctuning.py: generation-0 threshold of CPython's collector (its default: 700, 10, 10)
+# and whether objects alive at engine start are frozen out of collections. Empty list = leave
+# the collector as it is.
+YDD_GC_THRESHOLD = [50000, 20, 20]
+YDD_GC_FREEZE = True
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

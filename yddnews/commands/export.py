@@ -1,22 +1,80 @@
-"""`scrapy export`: write a dataset from the store to JSON Lines or CSV.
+"""`scrapy export`: a dataset of the store as JSON Lines, JSON, Excel CSV or Parquet.
 
-    scrapy export --what articles --format csv [--since 2025-01-01] [--until 2025-01-31] \
-        -o articles.csv -s YDD_STORE=/path/to/yddnews.sqlite
+    scrapy export --what articles -o articles.csv            # append (CSV: no second header)
+    scrapy export --what weather -O weather.parquet          # overwrite
+    scrapy export --what articles --since 2025-01-01 --sections 종합 -O - | jq .title
+    scrapy export --what articles -O data/articles --format parquet --partition year
+
+`-o` appends like Scrapy's `-o` (JSON Lines, CSV); `-O` overwrites. `-` is standard output.
+The format comes from the extension (.jsonl, .json, .csv, .parquet) or `--format`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from yddnews.outputs.files import RecordFile
 from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
-from yddnews.spiders.args import ArgumentError, parse_day
+from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
+from yddnews.spiders.args import ArgumentError, parse_day, parse_list
+
+RUN_FIELDS = (
+    "id", "spider", "started_at", "finished_at", "finish_reason", "articles_new",
+    "articles_updated", "rejects", "pages_fetched", "elapsed_seconds", "counts",
+)
+WHATS = ("articles", "weather", "rejects", "ledger", "runs")
+
+
+def run_records(store: DatasetStore, since: str | None, until: str | None) -> Iterator[dict]:
+    """Crawl runs with their main counts as columns (the whole counts as JSON text)."""
+    for run in store.runs():
+        day = (run.get("started_at") or "")[:10]
+        if (since and day < since) or (until and day > until):
+            continue
+        counts = json.loads(run["counts"]) if run.get("counts") else {}
+        articles = counts.get("articles") or {}
+        yield {
+            **{k: run.get(k) for k in ("id", "spider", "started_at", "finished_at",
+                                       "finish_reason")},
+            "articles_new": articles.get("new", 0) if counts else None,
+            "articles_updated": articles.get("updated", 0) if counts else None,
+            "rejects": counts.get("rejects"),
+            "pages_fetched": counts.get("pages_fetched"),
+            "elapsed_seconds": counts.get("elapsed_seconds"),
+            "counts": run.get("counts"),
+        }
+
+
+def dataset(store: DatasetStore, what: str, since: str | None, until: str | None,
+            sections: list[str]) -> tuple[Iterable[dict], tuple[str, ...]]:
+    """The records and columns of one dataset of the store."""
+    if what == "articles":
+        rows = store.iter_articles(since, until)
+        if sections:
+            wanted = set(sections)
+            rows = (r for r in rows if r.get("section") in wanted)
+        return rows, ARTICLE_FIELDS
+    if what == "weather":
+        return store.iter_weather(since, until), WEATHER_FIELDS
+    if what == "runs":
+        return run_records(store, since, until), RUN_FIELDS
+    # rejects and ledger: tables other parts of the store own; exported as they store them
+    method = getattr(store, f"iter_{what}", None)
+    if method is None:
+        raise UsageError(f"this store has no {what} table to export", print_help=False)
+    fields = tuple(getattr(store, f"{what.upper()}_FIELDS", ()) or ())
+    rows = method(since, until)
+    if not fields:
+        rows = list(rows)
+        fields = tuple(dict.fromkeys(k for r in rows for k in r))
+    return rows, fields
 
 
 class Command(ScrapyCommand):
@@ -25,21 +83,31 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "--what articles|weather --format jsonl|csv [--since D] [--until D] -o FILE"
+        return ("--what articles|weather|rejects|ledger|runs (-o FILE | -O FILE) "
+                "[--format jsonl|json|csv|parquet] [--since D] [--until D] [--sections A,B]")
 
     def short_desc(self) -> str:
-        return "Export a dataset from the yddnews store (YDD_STORE) to JSON Lines or CSV"
+        return "Export a dataset of the store (YDD_STORE) to JSON Lines, JSON, CSV or Parquet"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--what", choices=("articles", "weather"), default="articles")
-        parser.add_argument("--format", choices=("jsonl", "csv"), default=None,
-                            help="default: from the output file's extension")
-        parser.add_argument("--since", help="first KST day (inclusive), e.g. 2025-01-01")
-        parser.add_argument("--until", help="last KST day (inclusive)")
-        parser.add_argument("-o", "--output", required=True, metavar="FILE")
+        parser.add_argument("--what", choices=WHATS, default="articles")
+        parser.add_argument("--format", default=None,
+                            help="jsonl, json, csv or parquet (default: from the extension)")
+        parser.add_argument("--since", help="first day (inclusive; KST for articles)")
+        parser.add_argument("--until", help="last day (inclusive)")
+        parser.add_argument("--sections", help="articles of these sections only (names)")
+        parser.add_argument("--partition", choices=("year",), default=None,
+                            help="Parquet: one file per year in the directory named by -o/-O")
+        out = parser.add_mutually_exclusive_group()
+        out.add_argument("-o", "--output", metavar="FILE", help="append to FILE ('-': stdout)")
+        out.add_argument("-O", "--overwrite-output", metavar="FILE", help="overwrite FILE")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        target = opts.output or opts.overwrite_output
+        if not target:
+            raise UsageError("name the output: -o FILE (append) or -O FILE (overwrite), - = stdout")
+        overwrite = opts.overwrite_output is not None
         store_path = self.settings.get("YDD_STORE")
         if not store_path:
             raise UsageError("YDD_STORE is empty: there is no store to export from")
@@ -47,26 +115,51 @@ class Command(ScrapyCommand):
             raise UsageError(f"no store at {store_path} (set -s YDD_STORE=...)")
         try:
             since, until = parse_day(opts.since, "since"), parse_day(opts.until, "until")
-        except ArgumentError as exc:
-            raise UsageError(str(exc)) from None
-        out = Path(opts.output)
-        fmt = opts.format or ("csv" if out.suffix.lower() == ".csv" else "jsonl")
-        # RecordFile picks the format by extension; name a temporary file accordingly and
-        # move it into place, so a failed export never leaves half a file under the real name.
-        tmp = out.with_name(f".{out.name}.part.{fmt}")
-        out.parent.mkdir(parents=True, exist_ok=True)
+            fmt = format_for(target, opts.format or ("parquet" if opts.partition else None))
+        except (ArgumentError, TableError) as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if opts.partition and (fmt != "parquet" or target == "-"):
+            raise UsageError("--partition year writes Parquet files into a directory",
+                             print_help=False)
         store = DatasetStore(store_path)
         try:
-            rows = (store.iter_articles if opts.what == "articles" else store.iter_weather)(
-                since, until
-            )
-            fields = ARTICLE_FIELDS if opts.what == "articles" else WEATHER_FIELDS
-            target = RecordFile(tmp, fields)
-            for row in rows:
-                target.write(row)
-            target.close()
-            tmp.replace(out)
+            records, fields = dataset(store, opts.what, since, until, parse_list(opts.sections))
+            try:
+                count = self._write(records, fields, fmt, target, overwrite, opts, store_path)
+            except TableError as exc:
+                raise UsageError(str(exc), print_help=False) from None
         finally:
             store.close()
-            tmp.unlink(missing_ok=True)
-        print(f"exported {target.count} {opts.what} to {out}", file=sys.stderr)
+        where = "standard output" if target == "-" else target
+        print(f"exported {count} {opts.what} to {where}", file=sys.stderr)
+
+    def _write(self, records: Iterable[dict], fields: tuple[str, ...], fmt: str, target: str,
+               overwrite: bool, opts: argparse.Namespace, source: str) -> int:
+        if target == "-":
+            count = write_stream(records, fields, fmt, sys.stdout.buffer, opts.what)
+            sys.stdout.flush()
+            return count
+        path = Path(target).expanduser()
+        if fmt != "parquet":
+            return write_file(records, fields, fmt, path, overwrite, opts.what)
+        from yddnews.outputs import parquet
+
+        span = parquet.Span(records, opts.what)  # the card's date range, noted on the way
+        if opts.partition:
+            if path.exists() and any(path.iterdir()) and not overwrite:
+                raise TableError(f"{path} is not empty: use -O to replace its files")
+            if overwrite and path.exists():
+                for old in path.glob(f"year=*/{opts.what}.parquet"):
+                    old.unlink()
+            counts = parquet.write_partitioned(span, opts.what, fields, path)
+            card = path / "README.md"
+            files = [f"year={y}/{opts.what}.parquet" for y in sorted(counts)]
+        else:
+            counts = {"all": write_file(span, fields, fmt, path, overwrite, opts.what)}
+            card = path.with_name(path.stem + ".README.md")
+            files = [path.name]
+        card.write_text(
+            parquet.dataset_card(opts.what, fields, counts, span.first, span.last, files, source),
+            encoding="utf-8",
+        )
+        return sum(counts.values())

@@ -1,7 +1,8 @@
 """Page -> data, pure and fast (no Scrapy, no network).
 
-DOM path first, the rendered-text path as the fallback that survives markup changes.
-See docs/CONVENTIONS.md for the body / reporter rules both paths follow.
+The layout switch (layouts/) picks one small parser per known layout (CMS skins, widget skins,
+listing wrappers), the generic parser reads unknown layouts, the rendered-text path comes last.
+See docs/CONVENTIONS.md for the body / reporter rules every path follows.
 """
 
 from .article import extract_article_html, extract_article_text, extract_weather_html

@@ -127,7 +127,13 @@ TITLES = sorted(
 _TITLE_ALT = "|".join(TITLES)
 _TITLE_SUFFIX_RE = re.compile(rf"\s*(?:{_TITLE_ALT})$")
 
-BYLINE_RE = re.compile(r"\[\s*영등포\s*신문\s*[=＝:]\s*(?P<inner>[^\[\]]{1,80}?)\s*\]")
+# `[영등포신문=NAME 기자]`, also with spaces around `=` and in other brackets: `【...】`,
+# `(...)`, `<...>`, `［...］`, `〔...〕`, `〈...〉`
+_OPEN, _CLOSE = "[【(<［〔〈＜", "]】)>］〕〉＞"
+BYLINE_RE = re.compile(
+    rf"[{re.escape(_OPEN)}]\s*영등포\s*신문\s*[=＝:]\s*"
+    rf"(?P<inner>[^{re.escape(_OPEN + _CLOSE)}]{{1,80}}?)\s*[{re.escape(_CLOSE)}]"
+)
 _NAME_SPLIT_RE = re.compile(r"\s*[·ㆍ・,，/]\s*|\s+및\s+")
 
 
@@ -220,6 +226,130 @@ def remove_copyright(paragraphs: list[str]) -> list[str]:
     return [p for p in paragraphs if not is_copyright(p)]
 
 
+# --------------------------------------------------------------------------- trailing boilerplate
+
+_LONE_MARK_RE = re.compile(
+    r"^[<\[(〈《]?\s*(?:ⓒ|©|\(c\)|copyright)\s*(?:20\d\d\s*)?"
+    r"(?:영등포\s*신문|ybstv(?:\.net)?|www\.ybstv\.net)\s*[>\])〉》.]?$",
+    re.I,
+)
+_BOILERPLATE_RE = re.compile(
+    r"^(?:"
+    r"[가-힣]{2,4}\s*(?:기자|위원|특파원)?의?\s*"
+    r"(?:전체\s*기사|다른\s*기사|기사\s*더\s*보기)\s*(?:보기|더보기)?"
+    r"|(?:다른|관련|이\s*기자의\s*다른)\s*기사\s*(?:보기|더보기)"
+    r"|이\s*기사를\s*(?:공유합니다|추천합니다)|기사\s*(?:공유하기|추천하기|스크랩)"
+    r"|(?:[▷▶☞※■]\s*)?(?:기사\s*)?(?:제보|뉴스\s*제보|독자\s*제보|보도\s*자료)\s*(?:및\s*(?:제보|보도\s*자료))?"
+    r"\s*(?:하기|:|=|문의)?\s*(?:[^\s]+@[^\s]+|\(?0\d{1,2}-\d{3,4}-\d{4}\)?|카카오톡.{0,30}|[^\s]+\.[a-z]{2,}\S*)?"
+    r"(?:\s*(?:,|/|·)?\s*(?:[^\s]+@[^\s]+|\(?0\d{1,2}-\d{3,4}-\d{4}\)?))*"
+    r")\s*$",
+    re.I,
+)
+_RELATED_HEAD_RE = re.compile(
+    r"^(?:[▶▷■□◆◇]\s*)?(?:관련\s*기사|연관\s*기사|함께\s*보면\s*좋은\s*기사)\s*$"
+)
+
+
+def is_boilerplate_line(paragraph: str) -> bool:
+    """A whole paragraph that is page furniture, not body: a lone `ⓒ 영등포신문`, `...기자의
+    전체기사 보기`, `다른기사 보기`, a news-tip line (`기사제보 ydpnews@naver.com`), share labels.
+    The same words inside a sentence leave the paragraph alone."""
+    p = normalize_space(paragraph)
+    if not p or len(p) > 100 or re.search(r"[다요]\.[\"'”’)]*$", p):  # a sentence
+        return False
+    return bool(_LONE_MARK_RE.match(p) or _BOILERPLATE_RE.match(p))
+
+
+def cut_trailing_boilerplate(paragraphs: list[str]) -> list[str]:
+    """A related-articles box (its heading and everything after) and boilerplate lines at the
+    end are not body; boilerplate lines elsewhere go too (they carry nothing)."""
+    for i, p in enumerate(paragraphs):
+        if i and _RELATED_HEAD_RE.match(normalize_space(p)):
+            paragraphs = paragraphs[:i]
+            break
+    return [p for p in paragraphs if not is_boilerplate_line(p)]
+
+
+# labels of the site footer (publisher, registration, address, phone, e-mail lines)
+_FOOTER_RE = re.compile(
+    r"^(?:\S+\s*)?(?:사업자\s*등록\s*번호|발행처|발행인|편집인|발행\s*[·ㆍ]\s*편집인|주\s*소|"
+    r"전\s*화|대표\s*전화|팩\s*스|이메일|e-?mail|등록\s*번호|등록일|제호|청소년\s*보호\s*책임자|"
+    r"개인정보\s*(?:보호|관리)\s*책임자|통신판매업|인터넷\s*신문\s*등록)\s*[:：]?", re.I
+)
+_FOOTER_SPLIT_RE = re.compile(r"\s*[|│ㅣ]\s*")
+
+
+def is_site_footer_line(line: str) -> bool:
+    """A line of the site's footer: `사업자등록번호 : ...`, `발행처 : ...`, `이메일 : ...`, or such
+    items joined by `|`."""
+    line = normalize_space(line)
+    if not line or len(line) > 300:
+        return False
+    parts = [x for x in _FOOTER_SPLIT_RE.split(line) if x]
+    return sum(bool(_FOOTER_RE.match(x)) for x in parts) * 2 > len(parts) or bool(
+        _FOOTER_RE.match(line) and len(line) <= 80
+    )
+
+
+def cut_site_footer(lines: list[str]) -> list[str]:
+    """Everything from the site footer on: the first footer line followed only by footer
+    lines, blank lines, copyright notices (and a few short lines: links, the site's name)."""
+    footer_at = None
+    short_run = 0
+    for i in range(len(lines) - 1, -1, -1):
+        ln = normalize_space(lines[i])
+        if not ln or is_copyright(ln) or _LONE_MARK_RE.match(ln):
+            continue
+        if is_site_footer_line(ln):
+            footer_at = i
+            short_run = 0
+            continue
+        if footer_at is not None and len(ln) <= 20 and short_run < 2:
+            short_run += 1  # `회사소개 | 광고문의` links, the site's name between footer lines
+            continue
+        break
+    return lines[:footer_at] if footer_at is not None else lines
+
+
+# --------------------------------------------------------------------------- contact lines
+
+_CONTACT_RE = re.compile(
+    r"^(?:[▶▷■☞]\s*)?(?:취재\s*[=:]?\s*)?(?P<names>[가-힣]{2,4}(?:\s*[·ㆍ,]\s*[가-힣]{2,4})*)?\s*"
+    rf"(?P<title>{_TITLE_ALT})?"
+    r"\s*(?P<emails>(?:[(<\[]?\s*[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\s*[)>\]]?\s*[,/]?\s*)+)$"
+)
+
+
+def parse_contact_line(paragraph: str) -> tuple[list[str], list[str]] | None:
+    """A reporter's contact line at the end of a body (`홍길동 기자 hong@ydp.kr`, `(hong@ydp.kr)`,
+    `취재=홍길동 기자 hong@ydp.kr`): (names, e-mails); None for anything else. The site's desk
+    address alone in a tip line is boilerplate, not a contact (is_boilerplate_line)."""
+    p = normalize_space(paragraph)
+    if len(p) > 120 or "@" not in p:
+        return None
+    m = _CONTACT_RE.match(p)
+    if not m or (m["names"] and not m["title"] and " " not in p.strip()):
+        return None
+    names = [n for n in _NAME_SPLIT_RE.split(m["names"] or "") if n] if m["title"] else []
+    return names, EMAIL_RE.findall(m["emails"])
+
+
+# --------------------------------------------------------------------------- photo credits
+
+_CREDIT_RE = re.compile(
+    r"^(?:[▲△▶▷☞↑]\s*\S.{0,200}"
+    r"|[(<\[〈]?\s*(?:사진|그래픽|자료|영상)\s*(?:제공|출처|촬영)?\s*[=:：/／]\s*[^)>\]〉]{1,60}[)>\]〉]?"
+    r"|(?:사진|자료)\s*(?:제공|출처)\s*[=:：]?\s*\S.{0,40})$"
+)
+
+
+def is_photo_credit(paragraph: str) -> bool:
+    """A caption / credit line of a photo (`▲ 구청 전경`, `(사진=영등포구 제공)`,
+    `사진 제공=영등포구`), as the CMS prints it under an image."""
+    p = normalize_space(paragraph)
+    return bool(p) and len(p) <= 200 and bool(_CREDIT_RE.match(p))
+
+
 # --------------------------------------------------------------------------- teaser
 
 _SENTENCE_END_RE = re.compile(r"[.!?。]|[다요죠][.!?\"'”’)]*$")
@@ -262,8 +392,19 @@ def cut_teaser(paragraphs: list[str]) -> list[str]:
 def finish_body(paragraphs: list[str]) -> tuple[str, list[str], list[str]]:
     """Raw paragraphs -> (body, reporters, reporter_emails), rules 2-3 and 5-9."""
     paras = clean_paragraphs(paragraphs)
+    paras = cut_site_footer(paras)
     paras = remove_copyright(paras)
     paras = cut_teaser(paras)
+    paras = cut_trailing_boilerplate(paras)
+    contact_emails: list[str] = []
+    contact_names: list[str] = []
+    while paras:  # reporters' contact lines at the end
+        got = parse_contact_line(paras[-1])
+        if got is None:
+            break
+        paras.pop()
+        contact_names = got[0] + [n for n in contact_names if n not in got[0]]
+        contact_emails = got[1] + [e for e in contact_emails if e not in got[1]]
     reporters: list[str] = []
     emails: list[str] = []
     # Rule 5: the leading byline (first paragraph; second only if it starts there).
@@ -290,4 +431,12 @@ def finish_body(paragraphs: list[str]) -> tuple[str, list[str], list[str]]:
             if not reporters:
                 reporters = names
             emails = emails + [e for e in sig_emails if e not in emails]
+    if not reporters:
+        reporters = contact_names
+    emails = emails + [e for e in contact_emails if e not in emails]
     return join_paragraphs(paras), reporters, emails
+
+
+def caption_text(credit: str) -> str:
+    """A credit line as a caption: without its leading `▲` / `△` marker."""
+    return normalize_space(re.sub(r"^[▲△▶▷☞↑]\s*", "", normalize_space(credit)))

@@ -11,15 +11,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import BYLINE_RE, finish_body, is_copyright, normalize_space, parse_kst, strip_signature
+from .clean import (
+    BYLINE_RE,
+    cut_site_footer,
+    finish_body,
+    is_copyright,
+    is_photo_credit,
+    normalize_space,
+    parse_kst,
+    strip_signature,
+)
 from .weather import _WIDGET_LINE_RE, HEADER_DATE_RE, PROVIDER_LINE_RE
 
 _LABEL_DT = (
     r"\s*[:：]?\s*"
     r"(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
-PUBLISHED_RE = re.compile(r"(?:^|\s|•|\|)(?:등록|입력|등록일|입력일|게재)" + _LABEL_DT)
-MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:수정|수정일|업데이트)" + _LABEL_DT)
+# labels of the publication time on the CMS's skins (`등록`, `입력`, `기사입력`, `승인`, ...);
+# not `최종편집`: older skins show the whole site's last-edit time under it
+PUBLISHED_RE = re.compile(
+    r"(?:^|\s|•|\|)(?:기사\s*)?(?:등록|입력|게재|승인|발행)(?:일시|일자|일)?" + _LABEL_DT
+)
+MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:기사\s*)?(?:수정|업데이트)(?:일시|일자|일)?" + _LABEL_DT)
+# an info item that is a bare date and time (`2025-10-02 09:30`): the publication time
+BARE_DT_RE = re.compile(
+    r"\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"
+)
 _BULLET_RE = re.compile(r"^\s*•\s*")
 END_MARKERS_RE = re.compile(
     r"^(?:가장\s*많이\s*본\s*기사|많이\s*본\s*(?:기사|뉴스)|인기\s*기사|더보기|관련\s*기사|"
@@ -62,7 +79,8 @@ def text_fields(text: str) -> TextFields:
     raw = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if raw and raw[0].startswith("URL:"):
         raw = raw[1:]
-    lines = [normalize_space(r) for r in raw]
+    lines = cut_site_footer([normalize_space(r) for r in raw])  # a footer is never the page
+    raw = raw[: len(lines)]
     bullet = [bool(_BULLET_RE.match(r)) for r in raw]
 
     # the widget ends at `기상청 제공`; the header never starts above it
@@ -140,7 +158,9 @@ def text_fields(text: str) -> TextFields:
         if table:
             paragraphs.append("\n".join(table))
             table = []
-        if not ln or _CAPTION_LINE_RE.match(ln) or _SHARE_LINE_RE.match(ln):
+        if not ln or _CAPTION_LINE_RE.match(ln) or _SHARE_LINE_RE.match(ln) or (
+            is_photo_credit(ln)
+        ):
             continue
         paragraphs.append(_BULLET_RE.sub("", ln) if bullet[k] else ln)
         if strip_signature(ln) is not None:  # an old article's signature closes its body
@@ -153,5 +173,40 @@ def text_fields(text: str) -> TextFields:
             if k and all(len(q) <= 40 for q in paragraphs[:k]):
                 del paragraphs[:k]
             break
+    f.body, f.reporters, f.reporter_emails = finish_body(paragraphs)
+    return f
+
+
+_SENTENCE_RE = re.compile(r"[다요죠][.!?][\"'”’)]*$|[.!?][\"'”’)]*$")
+
+
+def body_only_fields(text: str) -> TextFields:
+    """Saved text that holds only the article body (what text extractors and web archives keep:
+    no header, title or date), perhaps followed by the site footer: the cleaned body and the
+    reporters of its byline, signature or contact line. Empty when the text does not read as an
+    article body (a byline, a signature, or mostly sentence paragraphs)."""
+    f = TextFields()
+    raw = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if raw and raw[0].startswith("URL:"):
+        raw = raw[1:]
+    lines = cut_site_footer([normalize_space(r) for r in raw])
+    paragraphs: list[str] = []
+    for k, ln in enumerate(lines):
+        if END_MARKERS_RE.match(ln) or (ln and is_copyright(ln)):
+            break
+        if not ln or _CAPTION_LINE_RE.match(ln) or _SHARE_LINE_RE.match(ln) or (
+            is_photo_credit(ln) or _WIDGET_LINE_RE.match(raw[k]) or PROVIDER_LINE_RE.match(ln)
+            or HEADER_DATE_RE.match(ln)
+        ):
+            continue
+        paragraphs.append(_BULLET_RE.sub("", ln))
+    if not paragraphs:
+        return f
+    sentences = sum(bool(_SENTENCE_RE.search(p)) for p in paragraphs)
+    signed = any(BYLINE_RE.search(p) for p in paragraphs[:2]) or (
+        strip_signature(paragraphs[-1]) is not None
+    )
+    if not (signed or (sentences >= 2 and sentences * 2 >= len(paragraphs))):
+        return f
     f.body, f.reporters, f.reporter_emails = finish_body(paragraphs)
     return f

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 
 from yddnews.items import WeatherReading
@@ -45,10 +46,27 @@ _ENTRY_RE = re.compile(
 )
 
 
+# Other header-date forms of the CMS's skins: `2018-03-24 (토)`, `2018년 3월 24일 토요일`,
+# `2018.03.24 토요일`, `2018/03/24 (Sat)`. A weekday is required: it is what tells the header
+# date from the dates of articles and listings.
+_WEEKDAY = r"(?:[월화수목금토일](?:요일)?|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?)"
+HEADER_DATE_ANY_RE = re.compile(
+    r"(?<!\d)(\d{4})\s*(?:[.\-/]|년)\s*(\d{1,2})\s*(?:[.\-/]|월)\s*(\d{1,2})(?!\d)\s*일?\.?\s*"
+    rf"(?:\(\s*{_WEEKDAY}\s*\)|[월화수목금토일]요일|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)"
+)
+
+
 def header_date(text: str) -> str | None:
-    """The page header date `2026.01.01 (목)` -> `2026-01-01` (first one in the text)."""
-    m = HEADER_DATE_RE.search(text)
-    return f"{m[1]}-{m[2]}-{m[3]}" if m else None
+    """The page header date `2026.01.01 (목)` (or another form with a weekday, see
+    HEADER_DATE_ANY_RE) -> `2026-01-01`: the first valid one in the text."""
+    for rx in (HEADER_DATE_RE, HEADER_DATE_ANY_RE):
+        for m in rx.finditer(text):
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            try:
+                return date(y, mo, d).isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 # condition words as they appear glued to a station (`흐리고비서울`) -> the condition

@@ -208,10 +208,14 @@ class Datasets:
         self.store.record_reject(url, no, reason)
 
     def set_listings_complete(self, complete: bool) -> None:
+        self.set_state(LISTINGS_COMPLETE, "1" if complete else "0")
+
+    def set_state(self, key: str, value: str) -> None:
+        """Crawl state kept in the store (what the next crawl starts from)."""
         if self.store is not None:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
-                    self.store.set_state(LISTINGS_COMPLETE, "1" if complete else "0")
+                    self.store.set_state(key, value)
 
     # --- end of crawl -------------------------------------------------------------------
     def finish_run(self, reason: str, counts: dict) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import logging
 from typing import Any
 
 from scrapy.exporters import CsvItemExporter
+
+from yddnews.outputs.csvsafe import neutralise
+
+logger = logging.getLogger(__name__)
 
 
 def join_readably(value: Any) -> Any:
@@ -22,17 +28,45 @@ def join_readably(value: Any) -> Any:
     return sep.join(parts)
 
 
+def existing_header(file) -> list[str] | None:
+    """The header line of the CSV file `file` appends to, or None for a new or empty file."""
+    try:
+        if file.tell() == 0:
+            return None
+        path = file.name
+    except (AttributeError, OSError):
+        return None
+    if not isinstance(path, (str, bytes)):
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f), None)
+
+
 class ExcelCsvItemExporter(CsvItemExporter):
-    """UTF-8 with a BOM (Excel then reads Hangul right), one header, lists joined readably."""
+    """UTF-8 with a BOM (Excel then reads Hangul right), one header, lists joined readably,
+    formulas neutralised (yddnews/outputs/csvsafe.py).
+
+    Appending to a file that already has rows (`-o app.csv` twice) writes no second header and
+    no second BOM, and keeps the existing file's columns so old and new rows line up."""
 
     def __init__(self, file, **kwargs: Any):
         if kwargs.get("encoding") in (None, "utf-8", "utf8"):
             kwargs["encoding"] = "utf-8-sig"
+        header = existing_header(file)
+        if header:
+            wanted = kwargs.get("fields_to_export")
+            if wanted and list(wanted) != header:
+                logger.warning("%s has the columns %s; appending in that order",
+                               getattr(file, "name", "the CSV file"), ", ".join(header))
+            kwargs["fields_to_export"] = header
+            kwargs["include_headers_line"] = False
         super().__init__(file, **kwargs)
+        if header:
+            self._headers_not_written = False
 
     def serialize_field(self, field, name: str, value: Any) -> Any:
         serializer = field.get("serializer", join_readably)
-        return serializer(value)
+        return neutralise(serializer(value))
 
     def finish_exporting(self) -> None:
         # An empty dataset still gets its header line, so the file always reads as a table.

@@ -55,12 +55,16 @@ class RecordFile:
 def reject_record(url: str, reasons: list[str], extracted: Any = None, source: str = "") -> dict:
     """The shape of a line in the rejects file."""
     data = ItemAdapter(extracted).asdict() if extracted is not None else None
-    return {
+    record = {
         "url": url,
         "reasons": list(reasons),
         "source": source or url,
         "extracted": data,
         "rejected_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    evidence = getattr(extracted, "evidence", None)  # extract/evidence.py: not a field
+    if evidence:
+        record["evidence"] = evidence
+    return record
 
 

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from yddnews.intset import IntSet
+from yddnews.outputs import search
+
 ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
     "reporters", "reporter_emails", "body", "images", "fetched_at",
@@ -122,6 +125,7 @@ class DatasetStore:
         for column, kind in _ADDED_ARTICLE_COLUMNS.items():
             if column not in have:
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+        search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 
     def close(self) -> None:
@@ -297,11 +301,12 @@ class DatasetStore:
                 due.append(no)
         return due
 
-    def known_article_nos(self) -> set[int]:
-        return {
+    def known_article_nos(self) -> IntSet:
+        """A compact set (a bitmap of numbers): it lives through the whole crawl."""
+        return IntSet(
             r[0]
             for r in self.db.execute("SELECT article_no FROM articles WHERE article_no IS NOT NULL")
-        }
+        )
 
     def article_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -315,10 +320,15 @@ class DatasetStore:
             args,
         )
         for values in cur:
-            row = dict(zip(ARTICLE_FIELDS, values))
-            for f in _JSON_FIELDS:
+            yield self.decode_article(dict(zip(ARTICLE_FIELDS, values)))
+
+    @staticmethod
+    def decode_article(row: dict) -> dict:
+        """A row of the articles table as an article record (JSON lists decoded)."""
+        for f in _JSON_FIELDS:
+            if f in row:
                 row[f] = json.loads(row[f]) if row[f] else []
-            yield row
+        return row
 
     # --- weather ------------------------------------------------------------------------
     def add_weather(self, reading: dict) -> bool:

@@ -18,17 +18,28 @@ A crawl that walks every listing also fetches, by number, the recorded rejects t
 again (RetryPolicy) and the stored articles of the refresh window (YDD_REFRESH_DAYS), so edits
 and deletions reach the store. The lifecycle (yddnews/outputs/lifecycle.py) is told what is
 discovered and what is settled; it decides whether the walk was complete.
+
+Fewest requests (on the real site politeness makes every request cost ~1 s): when the site has
+the all-articles listing, it is the one listing walked deep; each section listing of the home
+menu is read to its first page only (its newest articles get their section as listing evidence
+for the cross-checks) and walked further only when the all-articles listing is missing or
+fails. Once a store has seen the all-articles listing work, a crawl that stops at known
+articles starts from it directly (no home page, no section pages): a re-crawl with nothing new
+costs robots.txt and one listing page.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import scrapy
 
 from yddnews import render, site
 from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
+from yddnews.intset import IntSet
 from yddnews.items import Reject
-from yddnews.outputs.datasets import LISTINGS_COMPLETE
+from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.outputs.lifecycle import CrawlLifecycle
 from yddnews.spiders.args import (
     parse_day,
@@ -40,6 +51,8 @@ from yddnews.spiders.args import (
 from yddnews.spiders.base import SiteSpider, utc_now
 
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
+# Store state: "1" when the last crawl that tried found the all-articles listing working.
+ALL_LISTING = "all_listing"
 
 
 class ArticlesSpider(SiteSpider):
@@ -57,11 +70,18 @@ class ArticlesSpider(SiteSpider):
         self.max_pages = parse_positive_int(max_pages, "max_pages")
         self.ids = parse_ids(ids)
         self.full = parse_flag(full)
-        self.seen_in_listing: dict[str, set[int]] = {}
-        self.requested: set[int] = set()
-        self.known: set[int] = set()
+        # Compact sets of article numbers (yddnews/intset.py): memory must not grow with the site.
+        self.seen_in_listing: dict[str, IntSet] = {}
+        self.requested = IntSet()
+        self.known = IntSet()
         self.parked: set[int] = set()  # recorded rejects not due again yet: not fetched
         self.stop_at_known = False
+        # Does the all-articles listing work in this crawl? None until its first page is read.
+        self.all_listing: bool | None = None
+        self.sections_as_evidence = False  # section listings of the home menu: page 1 only...
+        self.section_walks_waiting: list[scrapy.Request] = []  # ...unless `all` turns out absent
+        self.home_fetched = False
+        self.section_names: dict[str, str] = {}  # listing chain -> section name (home menu)
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
@@ -107,28 +127,46 @@ class ArticlesSpider(SiteSpider):
         elif self.sections:
             for sec in self.sections:
                 yield self.listing_request(site.section_list_url(self.site_url, sec), f"sec {sec}")
+        elif self.stop_at_known and store.get_state(ALL_LISTING) == "1":
+            self.logger.info("incremental: starting from the all-articles listing")
+            yield self.all_listing_request()
         else:
-            yield scrapy.Request(
-                self.site_url + "/", callback=self.parse_home, errback=self.on_failure,
-                meta={"ydd_kind": "home"}, dont_filter=True,  # a resumed crawl walks again
-            )
+            yield self.home_request()
+
+    def home_request(self) -> scrapy.Request:
+        self.home_fetched = True
+        return scrapy.Request(
+            self.site_url + "/", callback=self.parse_home, errback=self.on_failure,
+            meta={"ydd_kind": "home"}, dont_filter=True,  # a resumed crawl walks again
+        )
+
+    def all_listing_request(self) -> scrapy.Request:
+        request = self.listing_request(site.all_list_url(self.site_url), "all")
+        return request.replace(errback=self.on_all_listing_failure)
 
     # Requests skip Scrapy's duplicate filter: the spider deduplicates itself (`requested`, the
     # store), because with JOBDIR a killed crawl leaves requests in the filter's seen-set that
     # never completed, and the resumed crawl would then never fetch them.
-    def listing_request(self, url: str, chain: str, page: int = 1) -> scrapy.Request:
+    def listing_request(self, url: str, chain: str, page: int = 1,
+                        priority: int = 0) -> scrapy.Request:
         return scrapy.Request(
             site.with_page(url, page), callback=self.parse_listing, errback=self.on_failure,
             cb_kwargs={"chain": chain, "page": page}, meta={"ydd_kind": "listing"},
-            dont_filter=True,
+            dont_filter=True, priority=priority,
         )
 
-    def article_request(self, no: int, from_ids: bool = False) -> scrapy.Request:
+    def article_request(self, no: int, from_ids: bool = False,
+                        listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
         CrawlLifecycle.of(self.crawler).discover(no)
+        # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
+        # one more source for the extraction's cross-checks
+        kwargs: dict = {"from_ids": from_ids}
+        if listed:
+            kwargs["listed"] = listed
         return scrapy.Request(
             site.article_url(self.site_url, no), callback=self.parse_article,
-            errback=self.on_failure, cb_kwargs={"from_ids": from_ids},
+            errback=self.on_failure, cb_kwargs=kwargs,
             meta={"ydd_kind": "article"}, dont_filter=True,
             # Articles before more listing pages: the queue stays a listing page deep instead of
             # holding every article of the site (memory must not grow with the crawl).
@@ -139,12 +177,15 @@ class ArticlesSpider(SiteSpider):
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
         sections = extract_section_links(response.url, response.text)
+        self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
-        # The all-articles listing covers everything; section listings are there for when the
-        # site has no such listing (it was seen only on sister sites) and cost little.
-        yield self.listing_request(site.all_list_url(self.site_url), "all")
+        # The all-articles listing covers everything (module docstring); the section listings'
+        # first pages go first (priority) so their newest articles carry their section.
+        if self.all_listing is None:
+            self.sections_as_evidence = True
+            yield self.all_listing_request()
         for sec_no, _name, url in sections:
-            yield self.listing_request(url, f"sec {sec_no}")
+            yield self.listing_request(url, f"sec {sec_no}", priority=2)
         if not sections:
             self.logger.warning("no section links in the home page menu")
 
@@ -156,15 +197,22 @@ class ArticlesSpider(SiteSpider):
             if not (chain == "all" and response.status == 404):
                 stats.inc_value("ydd/failed/listing")
                 yield Reject(response.url, [f"http {response.status}"])
+            if chain == "all" and page == 1:
+                yield from self.without_all_listing()
             return
         listing = extract_listing(response.url, response.text)
         stats.inc_value(S.LISTING_ENTRIES, len(listing.entries))
         if not listing.entries:
             # Past its end the CMS repeats the last page, so an empty page is a glitch (or a
-            # changed layout), never the end: fetch it again, then record it as failed.
-            yield from self.empty_listing_page(response, chain)
+            # changed layout), never the end: fetch it again, then record it as failed (or,
+            # for the first page of the all-articles listing, take that listing as absent).
+            yield from self.empty_listing_page(response, chain, page)
             return
-        seen = self.seen_in_listing.setdefault(chain, set())
+        if chain == "all" and page == 1:
+            self.all_listing_works()
+        seen = self.seen_in_listing.get(chain)
+        if seen is None:
+            seen = self.seen_in_listing[chain] = IntSet()
         fresh = [e for e in listing.entries if e.article_no not in seen]
         if not fresh:  # empty, or the CMS repeating its last page: the end of this listing
             if page == 1 and chain != "all":
@@ -187,14 +235,47 @@ class ArticlesSpider(SiteSpider):
             if no in self.parked:  # a recorded reject, not due again yet
                 continue
             if no not in self.requested:
-                yield self.article_request(no)
+                yield self.article_request(no, listed=self.listed(entry, chain))
         if met_known or older_than_window:
             return
         if self.max_pages and page >= self.max_pages:
             return
-        yield self.listing_request(response.url, chain, page + 1)
+        following = self.listing_request(response.url, chain, page + 1)
+        if chain != "all" and self.sections_as_evidence and self.all_listing is not False:
+            if self.all_listing is None:
+                self.section_walks_waiting.append(following)
+            else:
+                stats.inc_value("ydd/listing/section_walks_skipped")
+            return
+        yield following
 
-    def empty_listing_page(self, response, chain: str):
+    # --- the all-articles listing: there or not ---------------------------------------------
+    def all_listing_works(self) -> None:
+        if self.all_listing is None:
+            self.all_listing = True
+            self.crawler.stats.inc_value("ydd/listing/section_walks_skipped",
+                                         len(self.section_walks_waiting))
+            self.section_walks_waiting.clear()
+            Datasets.of(self.crawler).set_state(ALL_LISTING, "1")
+
+    def without_all_listing(self):
+        """No all-articles listing (absent, empty or failing): the section listings walk the
+        site instead, to their ends."""
+        if self.all_listing is not None:
+            return
+        self.all_listing = False
+        self.logger.info("no all-articles listing: walking the section listings to their ends")
+        Datasets.of(self.crawler).set_state(ALL_LISTING, "0")
+        if not self.home_fetched:  # an incremental crawl that started from it: the menu now
+            yield self.home_request()
+        yield from self.section_walks_waiting
+        self.section_walks_waiting.clear()
+
+    def on_all_listing_failure(self, failure):
+        yield from self.on_failure(failure)
+        yield from self.without_all_listing()
+
+    def empty_listing_page(self, response, chain: str, page: int):
         stats = self.crawler.stats
         tries = response.meta.get("ydd_empty_tries", 0) + 1
         if tries <= self.empty_listing_retries:
@@ -204,13 +285,21 @@ class ArticlesSpider(SiteSpider):
             meta = dict(response.request.meta, ydd_empty_tries=tries)
             yield response.request.replace(meta=meta, dont_filter=True)
             return
+        if chain == "all" and page == 1:
+            yield from self.without_all_listing()
+            return
         stats.inc_value(S.FAILED_LISTING)
         self.logger.warning("listing %s: no entries in %s after %d fetches: a failed listing "
                             "page (the walk stays incomplete)", chain, response.url, tries)
         yield Reject(response.url, [f"listing page without entries ({tries} fetches)"])
 
     # --- articles -----------------------------------------------------------------------
-    def parse_article(self, response, from_ids: bool = False):
+    def listed(self, entry, chain: str) -> dict:
+        fields = dataclasses.asdict(entry)
+        fields["section"] = self.section_names.get(chain)
+        return fields
+
+    def parse_article(self, response, from_ids: bool = False, listed: dict | None = None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
         no = site.article_no(response.request.url)
@@ -220,7 +309,8 @@ class ArticlesSpider(SiteSpider):
         problem = self.http_problem(response)
         page = None
         if problem is None:
-            page = extract_article_html(url, response.body, stations=self.stations)
+            page = extract_article_html(url, response.body, stations=self.stations,
+                                        listing=listed)
             if page.article.missing() and is_soft_404(response):
                 problem = "soft-404"
             elif page.article.missing():

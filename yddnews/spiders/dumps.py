@@ -77,6 +77,12 @@ class DumpsSpider(SiteSpider):
         page.source = str(path)
         for reading in page.weather:
             reading.fetched_at = page.article.fetched_at
+        if page.article.body and not page.article.title:
+            # a body-only text: its cleaned extraction, with what it lacks
+            missing = [f"missing {name}" for name in ("title", "published_at")
+                       if not getattr(page.article, name)]
+            yield Reject(url, missing, extracted=page.article, source=str(path))
+            return
         if not (page.article.title and page.article.body):
             yield Reject(
                 url, ["not an article page: no title or body found"], extracted=page.article,

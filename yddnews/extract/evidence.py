@@ -1,0 +1,214 @@
+"""Every field from independent evidence, cross-checked.
+
+Besides the layout parser's DOM reading, a page carries its fields in other places: meta tags
+(`og:title`, `article:section`, `article:published_time`), the `<title>`, the rendered text of
+the article's header block, and the listing entry that led to the page (title, date, writer,
+the body's first ~600 characters, the section listing it was in). `cross_check` fills what the
+DOM reading left empty from them, in a fixed order of trust, and records every disagreement
+per field: the disagreement rate is the early signal of a layout change (stats
+`ydd/disagree/<field>`, counted by the pipelines).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any
+
+from lxml import etree
+
+from yddnews.items import Article
+
+from .clean import EMAIL_RE, normalize_space, parse_kst, parse_names, strip_byline
+from .dom import render_element
+from .layouts.base import TITLE_TEXT, meta
+from .textpath import text_fields
+
+FIELDS = ("title", "section", "published_at", "reporters", "body")
+# listing writers that name no person (the CMS shows the site or an admin account instead)
+PLACEHOLDER_WRITERS = frozenset({"영등포신문", "관리자", "편집부", "운영자", "admin", "ybstv"})
+# `<title>`: `TITLE - 영등포신문`, `영등포신문 :: TITLE`, `TITLE | 영등포신문`
+_SITE_AFFIX_RE = re.compile(
+    r"^\s*(?:영등포신문|ybstv)\s*(?:::|[-|:<>·])\s*|\s*(?:::|[-|:<>·])\s*(?:영등포신문|ybstv)\S*\s*$",
+    re.I,
+)
+_QUOTES = str.maketrans({c: "'" for c in "\"“”‘’`´″＂＇"})
+_ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…)\s*$")
+_SQUEEZE_RE = re.compile(r"[\s\u00a0\u3000]+")
+SUMMARY_PROBE = 30  # characters of the listing summary looked for in the body's start
+BODY_WINDOW = 400
+
+
+@dataclass
+class Evidence:
+    """What each source says, per field; which sources disagree with the value kept; which
+    source filled a field the DOM reading had left empty."""
+
+    layout: str = ""
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {source: value}
+    disagreements: dict[str, list[str]] = field(default_factory=dict)  # field -> sources
+    filled: dict[str, str] = field(default_factory=dict)  # field -> source
+
+    def add(self, name: str, source: str, value: Any) -> None:
+        if value:
+            self.sources.setdefault(name, {})[source] = value
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _squeeze(text: str) -> str:
+    return _SQUEEZE_RE.sub("", unicodedata.normalize("NFC", text or "")).translate(_QUOTES)
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal up to spacing and quote style; a side cut with `...` / `…` matches as a prefix."""
+    x, y = _squeeze(a), _squeeze(b)
+    if x == y:
+        return True
+    for cut, full in ((x, y), (y, x)):
+        if _ELLIPSIS_RE.search(cut):
+            stem = _squeeze(_ELLIPSIS_RE.sub("", cut))
+            if stem and full.startswith(stem):
+                return True
+    return False
+
+
+def same_time(a: str, b: str) -> bool:
+    """Same KST minute (one source may lack the seconds)."""
+    return a[:16] == b[:16]
+
+
+def title_from_title_tag(root) -> str | None:
+    """The `<title>` without the site's name (None when it holds nothing else)."""
+    raw = normalize_space("".join(TITLE_TEXT(root)))
+    title = _SITE_AFFIX_RE.sub("", raw).strip()
+    return None if not title or title.lower() in ("영등포신문", "ybstv") else title
+
+
+def writer_names(writer: str | None) -> tuple[list[str], list[str]]:
+    """A listing's writer field -> (names, e-mails); placeholders name nobody."""
+    if not writer:
+        return [], []
+    names, emails = parse_names(writer)
+    return [n for n in names if n not in PLACEHOLDER_WRITERS], emails
+
+
+def summary_agrees(body: str, summary: str, captions: list[str]) -> bool:
+    """The listing summary is the body with tags stripped (byline and captions included),
+    cut at ~600 characters: its start must be found at the start of the body."""
+    got = strip_byline(summary)
+    text = got[0] if got else summary
+    for cap in captions:
+        text = text.replace(cap, " ")
+    probe = _squeeze(_ELLIPSIS_RE.sub("", text))[:SUMMARY_PROBE]
+    if not probe:
+        return True
+    return probe in _squeeze(body)[:BODY_WINDOW]
+
+
+def _listing_dict(listing) -> dict:
+    if listing is None:
+        return {}
+    if is_dataclass(listing):
+        return asdict(listing)
+    return dict(listing)
+
+
+# the reporter box some skins show under the body (`div.jour_box`): its e-mail addresses
+_REPORTER_BOX_TEXT = etree.XPath(
+    "//*[contains(@class,'jour_box') or contains(@class,'reporter_box')"
+    " or contains(@class,'journalist')]//text()"
+)
+
+
+def gather(root, art: Article, header_el, listing) -> Evidence:
+    """The sources of one page (cheap: meta lookups, the <title>, the header block's text)."""
+    ev = Evidence()
+    ev.add("reporter_emails", "reporter_box",
+           list(dict.fromkeys(EMAIL_RE.findall(" ".join(_REPORTER_BOX_TEXT(root))))))
+    ev.add("title", "meta", meta(root, "og:title"))
+    ev.add("title", "title_tag", title_from_title_tag(root))
+    ev.add("section", "meta", meta(root, "article:section"))
+    ev.add("published_at", "meta", parse_kst(meta(root, "article:published_time",
+                                                  "og:article:published_time")))
+    if header_el is not None:
+        tf = text_fields(render_element(header_el, captions=False))
+        ev.add("title", "text", tf.title)
+        ev.add("section", "text", tf.section)
+        ev.add("published_at", "text", tf.published_at)
+    entry = _listing_dict(listing)
+    if entry:
+        ev.add("title", "listing", normalize_space(entry.get("title") or ""))
+        ev.add("section", "listing", entry.get("section"))
+        ev.add("published_at", "listing", entry.get("published"))
+        ev.add("published_day", "listing", entry.get("date"))
+        names, emails = writer_names(entry.get("writer"))
+        ev.add("reporters", "listing", names)
+        ev.add("reporter_emails", "listing", emails)
+        ev.add("body", "listing", entry.get("summary"))
+    return ev
+
+
+# the order in which sources fill a field the DOM reading left empty
+FILL_ORDER = {
+    "title": ("meta", "title_tag", "text", "listing"),
+    "section": ("meta", "text", "listing"),
+    "published_at": ("meta", "text", "listing"),
+    "reporters": ("listing",),
+}
+
+
+def cross_check(root, art: Article, header_el=None, listing=None, layout: str = "") -> Evidence:
+    """Fill `art`'s empty fields from the other sources and record disagreements (in place)."""
+    ev = gather(root, art, header_el, listing)
+    ev.layout = layout
+    src = ev.sources
+    for name, order in FILL_ORDER.items():
+        if getattr(art, name) or not art.body:  # nothing is filled in around no body
+            continue
+        for source in order:
+            value = src.get(name, {}).get(source)
+            if value:
+                setattr(art, name, list(value) if isinstance(value, list) else value)
+                ev.filled[name] = source
+                break
+    if ev.filled.get("reporters") == "listing" and not art.reporter_emails:
+        art.reporter_emails = list(src.get("reporter_emails", {}).get("listing", []))
+    if art.body and not art.reporter_emails and src.get("reporter_emails", {}).get("reporter_box"):
+        art.reporter_emails = list(src["reporter_emails"]["reporter_box"])
+        ev.filled["reporter_emails"] = "reporter_box"
+    # e-mails named by the listing's writer field are the reporters' too
+    for e in src.get("reporter_emails", {}).get("listing", []):
+        if EMAIL_RE.fullmatch(e) and e not in art.reporter_emails:
+            art.reporter_emails.append(e)
+
+    def disagree(name: str, source: str) -> None:
+        if ev.filled.get(name) != source:
+            ev.disagreements.setdefault(name, []).append(source)
+
+    for source, value in src.get("title", {}).items():
+        if art.title and not same_text(art.title, value):
+            disagree("title", source)
+    for source, value in src.get("section", {}).items():
+        if art.section and not same_text(art.section, value):
+            disagree("section", source)
+    for source, value in src.get("published_at", {}).items():
+        if art.published_at and not same_time(art.published_at, value):
+            disagree("published_at", source)
+    day = src.get("published_day", {}).get("listing")
+    if day and art.published_at and art.published_at[:10] != day:
+        disagree("published_at", "listing")
+    names = src.get("reporters", {}).get("listing")
+    if names and art.reporters and set(names) != set(art.reporters):
+        disagree("reporters", "listing")
+    summary = src.get("body", {}).get("listing")
+    if summary and art.body:
+        captions = [i["caption"] for i in art.images if i.get("caption")]
+        if not summary_agrees(art.body, summary, captions):
+            disagree("body", "listing")
+        src["body"]["listing"] = summary[:SUMMARY_PROBE * 4]  # kept short on the record
+    for name in list(ev.disagreements):
+        ev.disagreements[name] = sorted(set(ev.disagreements[name]))
+    return ev

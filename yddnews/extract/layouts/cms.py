@@ -1,0 +1,88 @@
+"""The CMS's article skins (SITE.md): `div.<skin> > div.art_top > h2` title, `ul.art_info > li`
+info line (`등록 YYYY.MM.DD HH:MM:SS`), `div#news_body_area` body. One class per skin; the skin
+name is the class token of the article container, so the switch needs no guessing."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from lxml import etree
+
+from ..dom import element_text, has_class
+from .base import ArticleParser
+from .generic import breadcrumb_section, dates_of, section_near_title, subtitle_after
+
+_INFO_ITEMS = etree.XPath(".//ul[contains(@class,'art_info')]/li")
+_BODY = etree.XPath(".//*[@id='news_body_area']")
+_BODY_ANYWHERE = etree.XPath("//*[@id='news_body_area']")
+
+
+class CmsSkin(ArticleParser):
+    """What the skins share; each subclass names its skin and the selectors that differ."""
+
+    SKIN: ClassVar[str] = ""
+    TOP_CLASSES: ClassVar[tuple[str, ...]] = ("art_top",)
+    TITLE_TAG: ClassVar[str] = "h2"
+
+    @classmethod
+    def matches(cls, root, container) -> bool:
+        return container is not None and has_class(container, cls.SKIN)
+
+    def __init__(self, root, url: str, container=None) -> None:
+        super().__init__(root, url, container)
+        self.top = next(
+            (el for el in container.iterdescendants() if has_class(el, *self.TOP_CLASSES)), None
+        )
+        self.title_el = (
+            next(self.top.iterdescendants(self.TITLE_TAG), None) if self.top is not None else None
+        )
+
+    def title(self) -> str:
+        return element_text(self.title_el)
+
+    def section(self) -> str | None:
+        if self.top is not None:
+            found = section_near_title(self.top, self.title_el)
+            if found:
+                return found
+        return breadcrumb_section(self.root)
+
+    def subtitle(self) -> str | None:
+        if self.top is None or self.title_el is None:
+            return None
+        return subtitle_after(self.top, self.title_el)
+
+    def dates(self) -> tuple[str | None, str | None]:
+        if self.top is None:
+            return None, None
+        return dates_of([element_text(li) for li in _INFO_ITEMS(self.top)])
+
+    def body_element(self):
+        found = _BODY(self.container) or _BODY_ANYWHERE(self.root)
+        return found[0] if found else None
+
+
+class Arv001(CmsSkin):
+    """The newest skin: SmartEditor `<p>` paragraphs in `div.smartOutput`."""
+
+    name = SKIN = "arv_001"
+
+
+class Arv001_01(CmsSkin):  # noqa: N801 (named after the skin)
+    name = SKIN = "arv_001_01"
+
+
+class Arv005_01(CmsSkin):  # noqa: N801
+    """Its header block is `div.art_top.fix_art_top`."""
+
+    name = SKIN = "arv_005_01"
+    TOP_CLASSES = ("fix_art_top", "art_top")
+
+
+class Arv008(CmsSkin):
+    """The older skin: `<div>` paragraphs straight in the body, often a `/NAME 기자` signature."""
+
+    name = SKIN = "arv_008"
+
+
+SKINS: tuple[type[CmsSkin], ...] = (Arv001, Arv001_01, Arv005_01, Arv008)

@@ -1,0 +1,187 @@
+"""Weather-widget layouts: the real 2018 skin (`ul.weather_slide > li.icon_w`, the condition in a
+`span.iwNN`), and a generic reader for any other markup (the region around `기상청 제공`,
+rendered with icon alt text, parsed as text: station list + `℃` pattern)."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from lxml import etree
+
+from yddnews.items import WeatherReading
+
+from ..dom import SKIP_TAGS, XML_SPACE_RE, element_text, render_element, text_content
+from ..weather import (
+    PROVIDER,
+    cached_readings,
+    dedupe,
+    header_date,
+    parse_widget_text,
+    split_station,
+    widget_region,
+)
+
+# the 2018 skin's condition codes (SITE.md); iw00 (`-`) = no data
+ICON_CODES = {"iw00": None, "iw01": "맑음", "iw02": "구름조금", "iw03": "구름많음", "iw04": "흐림",
+              "iw08": "비", "iw18": "연무"}
+_NONE_WORDS = ("-", "–", "—", "", "없음")
+_READING_RE = re.compile(
+    r"^\s*(?P<station>[가-힣A-Za-z()]+)\s*(?P<t>[-−–]?\d{1,2}(?:\.\d)?)\s*(?:℃|°C)"
+)
+_PROVIDER_CAPTIONS = ("기상청 제공", "기상청제공")
+_WEATHER_BOXES = etree.XPath("//*[contains(@class,'weather') or contains(@id,'weather')]")
+
+
+def header_date_dom(root) -> str | None:
+    """The page's header date (`2026.01.01 (목)` and other forms, weather.header_date), the
+    first text node holding one."""
+    body = root.find("body")
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            continue
+        for t in (el.text, el.tail):
+            if t and ("(" in t or "요일" in t) and len(t) <= 80:
+                day = header_date(t)
+                if day:
+                    return day
+    return None
+
+
+class WidgetParser:
+    """One widget layout: `matches(el)` tells it from the widget element (found once per page
+    by locate_widget), `readings()` reads it."""
+
+    name: ClassVar[str] = "base"
+
+    def __init__(self, root, url: str, stations: tuple[str, ...]) -> None:
+        self.root, self.url, self.stations = root, url, tuple(stations)
+
+    @classmethod
+    def matches(cls, el) -> bool:
+        return False
+
+    def readings(self, el, day: str) -> list[WeatherReading]:
+        return []
+
+
+class Widget2018(WidgetParser):
+    """`<li class="icon_w"><span class="iw18">연무</span>서울 5.0℃</li>`, 16 items or more."""
+
+    name = "widget_2018"
+    _LIST = etree.XPath(".//ul[contains(@class,'weather_slide')]")
+    _ITEMS = etree.XPath("./li")
+
+    @classmethod
+    def matches(cls, el) -> bool:
+        return bool(cls._LIST(el))
+
+    def condition(self, span) -> str | None:
+        word = element_text(span)
+        if word and word not in _NONE_WORDS:
+            return word
+        for c in (span.get("class") or "").split():
+            if c in ICON_CODES:
+                return ICON_CODES[c]
+        return None
+
+    def reading(self, li, day: str) -> WeatherReading | None:
+        span = next(li.iterchildren("span"), None)
+        cond = self.condition(span) if span is not None else None
+        rest = (span.tail or "") if span is not None else element_text(li)
+        if span is None or not rest.strip():
+            rest = element_text(li)
+            if span is not None:
+                rest = rest.replace(element_text(span), "", 1)
+        m = _READING_RE.match(rest)
+        if not m:
+            return None
+        station = m["station"]
+        if cond is None:  # a glued text condition (`맑음서울`) when the span was empty
+            cond, station = split_station(station, self.stations)
+        t = m["t"].replace("−", "-").replace("–", "-")
+        return WeatherReading(observed_on=day, station=station, condition=cond,
+                              temperature_c=float(t) + 0.0, provider=PROVIDER, source_url=self.url)
+
+    def readings(self, el, day: str) -> list[WeatherReading]:
+        def parse() -> list[WeatherReading]:
+            out = [self.reading(li, day) for li in self._ITEMS(el)]
+            return dedupe([r for r in out if r is not None])
+
+        lists = self._LIST(el)
+        el = lists[0] if lists else el
+        markup = etree.tostring(el, with_tail=False)
+        return cached_readings(markup, (self.name, self.stations, day), parse, self.url)
+
+
+def _caption_holder(root):
+    """The element holding the first text node that is `기상청 제공` (XPath normalize-space),
+    in document order: its parent, or the element it is the tail of (as lxml's getparent())."""
+    # A walk that stops at the caption (near the top of a page) instead of an XPath testing
+    # every text node of the page.
+    for event, el in etree.iterwalk(root.getroottree().getroot(), events=("start", "end")):
+        t = el.text if event == "start" else el.tail
+        if t and "기상청" in t and XML_SPACE_RE.sub(" ", t).strip(" ") in _PROVIDER_CAPTIONS:
+            return el
+    return None
+
+
+def locate_widget(root):
+    """The widget element: the smallest ancestor of `기상청 제공` holding readings, else a
+    `weather` box; None when the page has neither."""
+    el = _caption_holder(root)
+    if el is not None:
+        for _ in range(5):
+            if el is None:
+                break
+            if text_content(el).count("℃") >= 2:
+                return el
+            el = el.getparent()
+    for el in _WEATHER_BOXES(root):
+        if "℃" in text_content(el) or el.find(".//img") is not None:
+            while el.getparent() is not None and "기상청" not in text_content(el) and (
+                text_content(el).count("℃") < 2
+            ):
+                el = el.getparent()
+            return el
+    return None
+
+
+class GenericWidget(WidgetParser):
+    """Any markup: the widget element rendered with icon alt text and read as text (station
+    list + `℃` pattern), not from one markup."""
+
+    name = "widget_generic"
+
+    @classmethod
+    def matches(cls, el) -> bool:
+        return True
+
+    def readings(self, el, day: str) -> list[WeatherReading]:
+        stations = self.stations
+
+        def parse() -> list[WeatherReading]:
+            text = widget_region(render_element(el, img_alt=True))
+            return dedupe(parse_widget_text(text, stations=stations, observed_on=day))
+
+        # keyed by the widget's markup (what the readings are made of): a repeated widget
+        # state costs neither rendering nor parsing
+        markup = etree.tostring(el, with_tail=False)
+        return cached_readings(markup, ("html", stations, day), parse, self.url)
+
+
+WIDGET_LAYOUTS: list[type[WidgetParser]] = [Widget2018, GenericWidget]
+
+
+def widget_readings(root, url: str, stations, day: str | None) -> list[WeatherReading]:
+    """Readings of the first widget layout that finds its widget on the page ([] if none).
+    Readings whose date could not be read carry observed_on "" (the caller sets them apart)."""
+    el = locate_widget(root)
+    if el is None:
+        return []
+    for layout in WIDGET_LAYOUTS:
+        if layout.matches(el):
+            found = layout(root, url, tuple(stations)).readings(el, day or "")
+            if found:
+                return found
+    return []
