@@ -12,6 +12,7 @@ import logging
 import unicodedata
 from datetime import datetime, timezone
 
+from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from yddnews import site
@@ -82,7 +83,7 @@ class SplitWeather(_Stage):
             return
         self.undated_seen.add(state)
         self.datasets.reject(page.source or page.article.url, ["weather without header date"],
-                             {"readings": readings}, page.source)
+                             {"readings": readings}, page.source, page_reject=False)
 
 
 def _clean_text(value: str | None) -> str | None:

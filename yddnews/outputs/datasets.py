@@ -179,9 +179,12 @@ class Datasets:
         return True
 
     def reject(self, url: str, reasons: list[str], extracted: Any = None,
-               source: str = "") -> bool:
+               source: str = "", page_reject: bool = True) -> bool:
         """Record what will not be exported: the rejects file, and the store's rejects table
-        (a stored article now gone is marked deleted instead). True when recorded."""
+        (a stored article now gone is marked deleted instead). True when recorded.
+
+        page_reject=False: a part of a page (its undated weather) that is no reason to fetch
+        the page again: the rejects file only."""
         if not self.writable:
             return False
         for reason in reasons:
@@ -191,7 +194,7 @@ class Datasets:
             with self._writing(f"the rejects file {self._rejects_file.path}") as ok:
                 if ok:
                     self._rejects_file.write(reject_record(url, reasons, extracted, source))
-        if self.store is not None:
+        if self.store is not None and page_reject:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
                     self._store_reject(url, reasons)

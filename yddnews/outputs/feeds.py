@@ -35,6 +35,18 @@ class ReportingFile(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def tell(self) -> int:  # appending exporters ask where the file ends (a header or not)
+        return self._raw.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
     def write(self, b) -> int:
         data = memoryview(b).cast("B")
         if self.failed:
