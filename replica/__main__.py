@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--log", action="store_true", help="print an access log on stderr")
     s.add_argument("--missing", action="append", default=[], metavar="PATH",
                    help="a path the site lacks (404), e.g. /news/article_list_all.html")
+    s.add_argument("--empty-listings-from", type=int, default=0, metavar="PAGE",
+                   help="listing pages from PAGE on answer their first request with no entries")
     t = sub.add_parser("truth", help="write the truth records as JSON Lines")
     t.add_argument("--site", required=True, help="site root the URLs are made under")
     _common(t)
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         from replica.server import serve
 
-        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing))
+        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing),
+              empty_listings_from=args.empty_listings_from)
         return 0
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     try:

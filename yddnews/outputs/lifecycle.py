@@ -151,7 +151,10 @@ class CrawlLifecycle:
 
     def _stop_after_write_failure(self, message: str) -> None:
         self.problem(message)
-        engine = getattr(self.crawler, "engine", None)
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):  # not crawling yet (or any more)
+            return
         if engine is not None and engine.running:
             deferred_from_coro(engine.close_spider_async(reason=WRITE_FAILED_REASON))
 

@@ -291,7 +291,7 @@ class ArticlesSpider(SiteSpider):
         stats.inc_value(S.FAILED_LISTING)
         self.logger.warning("listing %s: no entries in %s after %d fetches: a failed listing "
                             "page (the walk stays incomplete)", chain, response.url, tries)
-        yield Reject(response.url, [f"listing page without entries ({tries} fetches)"])
+        yield Reject(response.url, [f"listing page without entries: fetched {tries} times"])
 
     # --- articles -----------------------------------------------------------------------
     def listed(self, entry, chain: str) -> dict:
