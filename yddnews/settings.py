@@ -88,6 +88,7 @@ EXTENSIONS = {
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
+    "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
 
@@ -149,3 +150,8 @@ YDD_GC_FREEZE = True
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# --- Progress (yddnews/progress.py) -----------------------------------------------------
+# Seconds between two progress lines at INFO (articles fetched/discovered, listing pages
+# walked, rate, ETA, rejects); 0 = none. Default 5.
+YDD_PROGRESS_INTERVAL = 5.0

@@ -13,6 +13,7 @@ Everything else is Scrapy's.
 from __future__ import annotations
 
 import logging
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
@@ -22,6 +23,7 @@ from yddnews.outputs.datasets import StartRefused
 
 FAILED_STAT = "ydd/monitors/failed"
 logger = logging.getLogger(__name__)
+REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
 
 
 class Command(ScrapyCrawlCommand):
@@ -45,6 +47,10 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
         elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        elif crawler.stats is not None and crawler.stats.get_value(REFUSED_STAT):
+            # the crawl refused to start its work (e.g. unknown sections): a usage error
+            print(f"error: {crawler.stats.get_value(REFUSED_STAT)}", file=sys.stderr)
+            self.exitcode = 2
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):

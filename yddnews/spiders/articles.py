@@ -2,7 +2,8 @@
 
 Arguments (all optional, `-a name=value`):
   since, until   KST days, inclusive: only articles published in the window
-  sections       sec_no list, e.g. `1,51`: only these section listings
+  sections       sec_no numbers or menu names, e.g. `1,51` or `종합,사회`: only these section
+                 listings (checked against the home page menu first; unknown ones are refused)
   writer         a writer's name: only that writer listing
   max_pages      listing pages per listing at most
   ids            article numbers, e.g. `60000-60100,61234`: fetched directly, no listings
@@ -33,8 +34,9 @@ from __future__ import annotations
 import dataclasses
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 
-from yddnews import render, site
+from yddnews import progress, render, sections, site
 from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.intset import IntSet
@@ -50,6 +52,7 @@ from yddnews.spiders.args import (
 )
 from yddnews.spiders.base import SiteSpider, utc_now
 
+REFUSED_STAT = "ydd/refused"  # why a crawl refused to go on (commands/crawl.py: exit 2)
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 # Store state: "1" when the last crawl that tried found the all-articles listing working.
 ALL_LISTING = "all_listing"
@@ -125,8 +128,12 @@ class ArticlesSpider(SiteSpider):
         elif self.writer:
             yield self.listing_request(site.writer_list_url(self.site_url, self.writer), "writer")
         elif self.sections:
-            for sec in self.sections:
-                yield self.listing_request(site.section_list_url(self.site_url, sec), f"sec {sec}")
+            # the menu first: names become numbers, unknown sections are refused (sections.py)
+            yield scrapy.Request(
+                self.site_url + "/", callback=self.parse_home_sections,
+                errback=self.on_home_sections_failure, meta={"ydd_kind": "home"},
+                dont_filter=True,
+            )
         elif self.stop_at_known and store.get_state(ALL_LISTING) == "1":
             self.logger.info("incremental: starting from the all-articles listing")
             yield self.all_listing_request()
@@ -174,6 +181,33 @@ class ArticlesSpider(SiteSpider):
         )
 
     # --- discovery ----------------------------------------------------------------------
+    def parse_home_sections(self, response):
+        self.crawler.stats.inc_value("ydd/pages/home")
+        menu = [sections.Section(*s) for s in extract_section_links(response.url, response.text)]
+        found, unknown = sections.resolve(self.sections, menu)
+        if unknown or response.status != 200:
+            self.refuse(sections.refusal(unknown, menu) if unknown
+                        else f"home page answered HTTP {response.status}: no menu to check "
+                             f"sections={','.join(self.sections)} against")
+        for section in found:
+            yield self.listing_request(site.section_list_url(self.site_url, section.sec_no),
+                                       f"sec {section.sec_no}")
+
+    def on_home_sections_failure(self, failure):
+        yield from self.on_failure(failure)
+        if all(s.isdigit() for s in self.sections):  # numbers need no menu: go on with them
+            for sec in self.sections:
+                yield self.listing_request(site.section_list_url(self.site_url, sec), f"sec {sec}")
+        else:
+            self.refuse(f"the home page failed: no menu to resolve sections="
+                        f"{','.join(self.sections)}; give sec_no numbers instead")
+
+    def refuse(self, message: str):
+        """Stop before any listing is fetched: an ERROR line, and `scrapy crawl` exits 2."""
+        self.logger.error(message)
+        self.crawler.stats.set_value(REFUSED_STAT, message)
+        raise CloseSpider("refused")
+
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
         sections = extract_section_links(response.url, response.text)
@@ -201,6 +235,7 @@ class ArticlesSpider(SiteSpider):
                 yield from self.without_all_listing()
             return
         listing = extract_listing(response.url, response.text)
+        progress.note_listing(stats, chain, page, listing.page_urls)
         stats.inc_value(S.LISTING_ENTRIES, len(listing.entries))
         if not listing.entries:
             # Past its end the CMS repeats the last page, so an empty page is a glitch (or a
