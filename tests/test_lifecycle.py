@@ -98,6 +98,12 @@ def test_an_exception_in_a_callback_is_a_reject_and_the_next_crawl_fetches_exact
     assert sorted(by_no) == raising
     assert all(r["reasons"][0].startswith("exception: RuntimeError") for r in by_no.values())
     assert "the listing walk is incomplete" in first.log
+    exported = tmp_path / "rejects-export.jsonl"
+    subprocess.run([crawl_command("articles", server.url, tmp_path)[0], "export", "--what", "rejects", "-O", str(exported),
+        "-s", f"YDD_STORE={tmp_path / 'run' / 'store.sqlite'}"], cwd=ROOT, check=True)
+    table = read_jsonl(exported)
+    assert sorted(r["article_no"] for r in table) == raising
+    assert {r["state"] for r in table} == {"failed"}
     server.stats(reset=True)
     second = crawl("articles", server.url, tmp_path / "run",
                    settings={"YDD_REJECT_RETRY_BACKOFF": "0", "YDD_REFRESH_DAYS": "0"})
@@ -201,3 +207,51 @@ def test_disk_full_fails_loudly_and_the_same_command_completes_later(replica, tm
     second_items = read_jsonl(small_disk / "run" / "items.jsonl")
     assert set(i["article_no"] for i in first_items) | set(
         i["article_no"] for i in second_items) == set(expected)
+
+
+def test_a_changed_article_keeps_its_previous_version_and_a_gone_one_is_marked_deleted(
+        tmp_path):
+    crawler = test_crawler(tmp_path)
+    datasets = Datasets.of(crawler)
+    store = datasets.store
+    url = "http://127.0.0.1:9/news/article.html?no=7"
+    first = Article(article_no=7, url=url, title="제목", published_at="2025-12-30T10:00:00+09:00",
+                    body="처음 본문")
+    assert datasets.store_article(first) == "new"
+    assert datasets.store_article(first) == "unchanged" and store.article_versions(7) == []
+    edited = Article(**{**first.__dict__, "body": "고친 본문\n\n[수정] 바로잡았습니다",
+                        "modified_at": "2025-12-31T09:00:00+09:00"})
+    assert datasets.store_article(edited) == "updated"
+    versions = store.article_versions(7)
+    assert [v["body"] for v in versions] == ["처음 본문"] and versions[0]["replaced_at"]
+    assert next(store.iter_articles())["body"].startswith("고친 본문")
+    assert store.recent_article_nos(3) == [7]
+    # gone from the site after being stored: marked deleted, kept, not a reject row
+    assert datasets.reject(url, ["http 404"])
+    assert 7 in store.deleted_articles() and store.article_count() == 1
+    assert list(store.iter_rejects()) == []
+    assert store.recent_article_nos(3) == [], "a deleted article is not refreshed"
+
+
+def test_a_never_crawl_then_a_fallback_crawl_stores_every_js_body_article(replica, tmp_path):
+    from test_render import ARGS, needs_chromium
+
+    if needs_chromium.args[0]:
+        pytest.skip(needs_chromium.kwargs["reason"])
+    server = replica(*ARGS)
+    expected = sorted(a["article_no"] for a in truth(server.url, *ARGS, tmp_path=tmp_path)
+                      ["article"])
+    never = crawl("articles", server.url, tmp_path / "run",
+                  settings={"YDD_RENDER": "never", "YDD_MONITOR_MAX_REJECT_SHARE": "0.9"})
+    assert never.rejects, "the replica made no JS-body page"
+    store = tmp_path / "run" / "store.sqlite"
+    with sqlite3.connect(store) as db:
+        states = [r[0] for r in db.execute("SELECT state FROM rejects")]
+    assert len(states) == len(never.rejects) and set(states) == {"failed"}
+    fallback = crawl("articles", server.url, tmp_path / "run",
+                     settings={"YDD_RENDER": "fallback", "YDD_REJECT_RETRY_BACKOFF": "0",
+                               "YDD_MONITORS": "0"})  # 10 articles: too few to judge
+    assert fallback.returncode == 0, fallback.log[-3000:]
+    assert sorted(stored_nos(store)) == expected
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT COUNT(*) FROM rejects").fetchone()[0] == 0

@@ -113,6 +113,7 @@ def real_store_path(path: str | Path) -> Path:
 
 
 class DatasetStore:
+    REJECTS_FIELDS = REJECT_FIELDS  # the columns of `scrapy export --what rejects`
     def __init__(self, path: str | Path):
         self.path = real_store_path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -273,8 +274,11 @@ class DatasetStore:
         """The page was had: it leaves the rejects table."""
         self.db.execute("DELETE FROM rejects WHERE key = ?", (_reject_key(article_no, url),))
 
-    def iter_rejects(self) -> Iterator[dict]:
-        cur = self.db.execute(f"SELECT {', '.join(REJECT_FIELDS)} FROM rejects ORDER BY rowid")
+    def iter_rejects(self, since: str | None = None, until: str | None = None) -> Iterator[dict]:
+        """Recorded rejects (`scrapy export --what rejects`); since/until: UTC days last seen."""
+        where, args = _day_window("substr(last_seen, 1, 10)", since, until)
+        cur = self.db.execute(
+            f"SELECT {', '.join(REJECT_FIELDS)} FROM rejects {where} ORDER BY rowid", args)
         for values in cur:
             yield dict(zip(REJECT_FIELDS, values))
 
