@@ -103,6 +103,21 @@ def content_hash(row: Mapping) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Legacy archive articles (/ezview/) carry article_no = -N, modern ones their positive number
+# (site.legacy_article_no): the store refuses any row that breaks this, so the two number spaces
+# can never collide in the key (README "Legacy archive").
+LEGACY_KEY_SCHEMA = """
+CREATE TRIGGER IF NOT EXISTS articles_legacy_key_insert BEFORE INSERT ON articles
+WHEN NEW.article_no IS NOT NULL
+     AND ((NEW.article_no < 0) <> (NEW.url LIKE '%/ezview/article_main.html?%'))
+BEGIN SELECT RAISE(ABORT, 'article_no < 0 is for legacy /ezview/ articles only'); END;
+CREATE TRIGGER IF NOT EXISTS articles_legacy_key_update BEFORE UPDATE ON articles
+WHEN NEW.article_no IS NOT NULL
+     AND ((NEW.article_no < 0) <> (NEW.url LIKE '%/ezview/article_main.html?%'))
+BEGIN SELECT RAISE(ABORT, 'article_no < 0 is for legacy /ezview/ articles only'); END;
+"""
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -126,6 +141,7 @@ class DatasetStore:
         for column, kind in _ADDED_ARTICLE_COLUMNS.items():
             if column not in have:
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+        self.db.executescript(LEGACY_KEY_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 

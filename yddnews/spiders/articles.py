@@ -8,6 +8,9 @@ Arguments (all optional, `-a name=value`):
   max_pages      listing pages per listing at most
   ids            article numbers, e.g. `60000-60100,61234`: fetched directly, no listings
   full=1         ignore the incremental state (re-fetch articles already in the store)
+  legacy_ids     legacy archive numbers, e.g. `1-15000`: /ezview/ pages fetched directly
+
+Archive strategy (legacy links, mobile fallback, RSS first): spiders/archive.py.
 
 Listing paging stops at the first of: a page with no article number not already seen in that
 listing (the CMS repeats its last page past the end), a page whose entries are all older than
@@ -32,6 +35,7 @@ costs robots.txt and one listing page.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -43,6 +47,7 @@ from yddnews.intset import IntSet
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.outputs.lifecycle import CrawlLifecycle
+from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,
@@ -58,11 +63,11 @@ SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 ALL_LISTING = "all_listing"
 
 
-class ArticlesSpider(SiteSpider):
+class ArticlesSpider(ArchiveStrategy, SiteSpider):
     name = "articles"
 
     def __init__(self, since=None, until=None, sections=None, writer=None, max_pages=None,
-                 ids=None, full=None, **kwargs):
+                 ids=None, full=None, legacy_ids=None, **kwargs):
         super().__init__(**kwargs)
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
@@ -72,10 +77,13 @@ class ArticlesSpider(SiteSpider):
         self.writer = (writer or "").strip() or None
         self.max_pages = parse_positive_int(max_pages, "max_pages")
         self.ids = parse_ids(ids)
+        self.legacy_ids = parse_ids(legacy_ids)
         self.full = parse_flag(full)
         # Compact sets of article numbers (yddnews/intset.py): memory must not grow with the site.
+        # Legacy archive articles are in them as -N (spiders/archive.py).
         self.seen_in_listing: dict[str, IntSet] = {}
         self.requested = IntSet()
+        self.article_requests = 0  # against YDD_MAX_ARTICLE_REQUESTS
         self.known = IntSet()
         self.parked: set[int] = set()  # recorded rejects not due again yet: not fetched
         self.stop_at_known = False
@@ -94,7 +102,7 @@ class ArticlesSpider(SiteSpider):
         self.raise_on = {int(n) for n in settings.getlist("YDD_DEBUG_RAISE_ON")}
         store = lifecycle.datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
-                         or self.max_pages)
+                         or self.max_pages or self.legacy_ids)
         if store is not None and not self.full:
             self.known = store.known_article_nos()
             self.stop_at_known = store.get_state(LISTINGS_COMPLETE) == "1"
@@ -120,10 +128,18 @@ class ArticlesSpider(SiteSpider):
                     self.crawler.stats.inc_value(S.REFRESH_REQUESTED)
                     lifecycle.refresh(no)
                     yield self.article_request(no)
+        self.walks_all = walks_all
+        if self.legacy_ids:
+            for n in self.legacy_ids:
+                req = self.legacy_request(n, from_ids=True)
+                if req is not None:
+                    yield req
         if self.ids:
             for no in self.ids:
                 if no in self.known:
                     continue
+                if self.article_cap_reached():
+                    break
                 yield self.article_request(no, from_ids=True)
         elif self.writer:
             yield self.listing_request(site.writer_list_url(self.site_url, self.writer), "writer")
@@ -134,7 +150,25 @@ class ArticlesSpider(SiteSpider):
                 errback=self.on_home_sections_failure, meta={"ydd_kind": "home"},
                 dont_filter=True,
             )
-        elif self.stop_at_known and store.get_state(ALL_LISTING) == "1":
+        elif self.legacy_ids:
+            pass
+        elif walks_all and store is not None and self.stop_at_known and self.rss_first_due(store):
+            for req in self.feed_requests(store):  # RSS first (spiders/archive.py)
+                yield req
+        else:
+            for req in self.begin_listing_walk():
+                yield req
+
+    def begin_listing_walk(self):
+        """The walk of the listings: from the all-articles listing when the last walk found
+        it working (incremental), else from the home page's menu."""
+        datasets = Datasets.of(self.crawler)
+        store = datasets.store
+        if store is not None and self.walks_all:
+            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
+            store.set_state(STATE_WALKED_AT, utc_now())
+            datasets.walks_all_listings = True
+        if self.stop_at_known and store is not None and store.get_state(ALL_LISTING) == "1":
             self.logger.info("incremental: starting from the all-articles listing")
             yield self.all_listing_request()
         else:
@@ -166,6 +200,7 @@ class ArticlesSpider(SiteSpider):
                         listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
         CrawlLifecycle.of(self.crawler).discover(no)
+        self.article_requests += 1
         # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
         # one more source for the extraction's cross-checks
         kwargs: dict = {"from_ids": from_ids}
@@ -210,6 +245,10 @@ class ArticlesSpider(SiteSpider):
 
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
+        store = Datasets.of(self.crawler).store
+        if store is not None:  # where the RSS-first step of later crawls reads the feed
+            store.set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
+        yield from self.follow_legacy_links(response)
         sections = extract_section_links(response.url, response.text)
         self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
@@ -234,6 +273,7 @@ class ArticlesSpider(SiteSpider):
             if chain == "all" and page == 1:
                 yield from self.without_all_listing()
             return
+        yield from self.follow_legacy_links(response)
         listing = extract_listing(response.url, response.text)
         progress.note_listing(stats, chain, page, listing.page_urls)
         stats.inc_value(S.LISTING_ENTRIES, len(listing.entries))
@@ -270,10 +310,15 @@ class ArticlesSpider(SiteSpider):
             if no in self.parked:  # a recorded reject, not due again yet
                 continue
             if no not in self.requested:
+                if self.article_cap_reached():
+                    return  # the crawl's cap: no more articles, no more listing pages
                 yield self.article_request(no, listed=self.listed(entry, chain))
         if met_known or older_than_window:
             return
         if self.max_pages and page >= self.max_pages:
+            return
+        if page >= self.settings.getint("YDD_MAX_LISTING_PAGES", 0) > 0:
+            self.cap_reached("listing_pages", f"listing {chain} stopped at page {page}")
             return
         following = self.listing_request(response.url, chain, page + 1)
         if chain != "all" and self.sections_as_evidence and self.all_listing is not False:
@@ -283,6 +328,19 @@ class ArticlesSpider(SiteSpider):
                 stats.inc_value("ydd/listing/section_walks_skipped")
             return
         yield following
+
+    # --- caps (YDD_MAX_LISTING_PAGES, YDD_MAX_ARTICLE_REQUESTS): endless pagination ends --
+    def article_cap_reached(self) -> bool:
+        limit = self.settings.getint("YDD_MAX_ARTICLE_REQUESTS", 0)
+        if limit <= 0 or self.article_requests < limit:
+            return False
+        if not self.crawler.stats.get_value("ydd/capped/article_requests"):
+            self.cap_reached("article_requests", f"{limit} article requests in this crawl")
+        return True
+
+    def cap_reached(self, what: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"ydd/capped/{what}")
+        self.logger.error("cap YDD_MAX_%s reached: %s", what.upper(), detail)
 
     # --- the all-articles listing: there or not ---------------------------------------------
     def all_listing_works(self) -> None:
@@ -348,6 +406,7 @@ class ArticlesSpider(SiteSpider):
             raise RuntimeError(f"injected extraction failure on article {no} (YDD_DEBUG_RAISE_ON)")
         problem = self.http_problem(response)
         page = None
+        yield from self.follow_legacy_links(response)
         if problem is None:
             decoded = self.decode(response)  # undecodable pages are rejects, never mojibake
             problem = decoded.problem
@@ -359,9 +418,19 @@ class ArticlesSpider(SiteSpider):
             elif page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
                 instead = render.fallback(self, response, page)
-                if instead is not None:
+                if isinstance(instead, scrapy.Request) or (
+                        instead is not None and not self.mobile_fallback_on()):
                     yield instead
                     return
+                if self.mobile_fallback_on():  # the mobile page may hold it (archive.py)
+                    reasons = instead.reasons if instead is not None else [
+                        f"missing {f}" for f in ("title", "body") if not getattr(page.article, f)]
+                    yield self.mobile_request(no, from_ids, reasons, listed)
+                    return
+        if problem and self.mobile_fallback_on() and problem in ("http 404", "http 410",
+                                                                  "soft-404"):
+            yield self.mobile_request(no, from_ids, [problem], listed)
+            return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):
                 stats.inc_value(S.IDS_MISSING)
