@@ -111,8 +111,6 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 "paging stops at known articles" if self.stop_at_known
                 else "the last full walk did not finish, so listings are walked to their end",
             )
-        if walks_all:
-            lifecycle.walked_all_listings()
         if store is not None and walks_all and not self.full:
             due = store.due_rejects(lifecycle.retry_policy)
             self.parked = store.rejected_article_nos() - set(due)
@@ -164,10 +162,10 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         it working (incremental), else from the home page's menu."""
         datasets = Datasets.of(self.crawler)
         store = datasets.store
-        if store is not None and self.walks_all:
-            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
-            store.set_state(STATE_WALKED_AT, utc_now())
-            datasets.walks_all_listings = True
+        if self.walks_all:
+            # the lifecycle decides at the end whether this walk was complete
+            CrawlLifecycle.of(self.crawler).walked_all_listings()
+            datasets.set_state(STATE_WALKED_AT, utc_now())
         if self.stop_at_known and store is not None and store.get_state(ALL_LISTING) == "1":
             self.logger.info("incremental: starting from the all-articles listing")
             yield self.all_listing_request()
@@ -245,9 +243,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
 
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
-        store = Datasets.of(self.crawler).store
-        if store is not None:  # where the RSS-first step of later crawls reads the feed
-            store.set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
+        # where the RSS-first step of later crawls reads the feed
+        Datasets.of(self.crawler).set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
         yield from self.follow_legacy_links(response)
         sections = extract_section_links(response.url, response.text)
         self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
