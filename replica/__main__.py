@@ -7,13 +7,15 @@ import json
 import sys
 
 from replica.generate import DEFAULT_ARTICLES, DEFAULT_SEED, FAULTS, Replica
+from replica.layout_faults import LAYOUT_FAULTS
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="number of articles")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--faults", default="",
-                   help=f"comma-separated fault modes, NAME or NAME:EVERY ({', '.join(FAULTS)})")
+                   help=f"comma-separated fault modes, NAME or NAME:EVERY ({', '.join(FAULTS)}); "
+                        f"layout faults hit every page ({', '.join(LAYOUT_FAULTS)})")
     p.add_argument("--js-bodies", type=float, default=0.0,
                    help="fraction of article pages whose body is written by a script")
     # replica/archive.py

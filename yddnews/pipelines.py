@@ -49,6 +49,12 @@ class SplitWeather(_Stage):
                 self.datasets.add_weather(reading)
             self.reject_undated(item)
             self.stats.inc_value(f"ydd/path/{item.path}")
+            # evidence for the weather check (yddnews/checks.py); not for saved pages (dumps),
+            # which often hold the body alone
+            if item.source.startswith(("http://", "https://")) and not any(
+                    t in item.source for t in ("/ezview/", "/mobile/")):  # other templates
+                self.stats.inc_value("ydd/check/weather/with" if item.weather
+                                     else "ydd/check/weather/without")
             self.count_disagreements(item)
             if item.rendered:
                 self.stats.inc_value("ydd/rendered")

@@ -52,8 +52,8 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "reextract": {k: v for k, v in _prefixed(stats, "ydd/reextract/").items()
                       if not k.startswith("field/")},
         "reextract_fields": _prefixed(stats, "ydd/reextract/field/"),
-        "monitors": stats.get("ydd/monitors/summary", "off"),
-        "monitors_failed": stats.get("ydd/monitors/failed", 0),
+        "checks": stats.get("ydd/checks/summary", "off"),
+        "checks_failed": stats.get("ydd/checks/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
         "outside_window": stats.get("ydd/window/outside", 0),
         "refreshed": stats.get(S.REFRESH_REQUESTED, 0),
@@ -105,7 +105,10 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
     if c["failed"]:
         lines.append(f"  FAILED           {c['failed']}")
     lines.extend(archive_lines(c))
-    lines.append(f"  monitors         {c.get('monitors', 'off')}")
+    # the checks' lines (yddnews/crawlchecks.py): the verdict first, then the details
+    check_lines = str(c.get("checks", "off")).splitlines() or ["off"]
+    lines.append(f"  checks           {check_lines[0]}")
+    lines += [f"                   {line}" for line in check_lines[1:]]
     outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]
     if datasets.weather_path:
         outputs.append(f"weather {datasets.weather_path}")
@@ -161,6 +164,7 @@ class CrawlSummary:
         counts = summary_counts(stats, elapsed)
         datasets = Datasets.of(self.crawler)
         text = format_summary(spider.name, reason, counts, datasets)
+        self.crawler.ydd_summary = text  # what the alerts send (yddnews/crawlchecks.py)
         self.text = text
 
     def engine_stopped(self):

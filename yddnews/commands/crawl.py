@@ -1,13 +1,13 @@
-"""`scrapy crawl`, with an exit status that tells cron and Scrapyd a crawl went wrong, and spider
-arguments checked before anything starts.
+"""`scrapy crawl`, with a refused start in one line and an exit status that tells cron, systemd
+and Scrapyd a crawl went wrong.
 
-Scrapy's own command exits 0 whenever the crawler started. This one also exits 1 when an
-end-of-crawl monitor failed (yddnews/monitors.py sets the stat `ydd/monitors/failed`), so a
-layout change of the site is noticed the day it happens. It exits 1 too when the crawl lost or
-could not record something (the lifecycle sets `ydd/lifecycle/failed`: a failed write, a
-raising callback, articles unaccounted for), and when the lifecycle refused to start it (the
-store is taken by another crawl, a bad output name): one line, no traceback, no file touched.
-Everything else is Scrapy's.
+Before the crawler exists (so before Scrapy's start-up log lines and before anything is
+fetched): settings and spider arguments are validated (yddnews/validate.py: one line, exit 2)
+and the site must accept a TCP connection within YDD_CONNECT_CHECK_TIMEOUT seconds (one line,
+exit 1, and an alert if alerts are configured). After the crawl: exit 1 when a check failed
+(yddnews/crawlchecks.py sets `ydd/checks/failed`). Exit 1 too when the lifecycle
+refused the start (store taken: one line, no file touched) or set `ydd/lifecycle/failed` (a
+failed write, a raising callback, articles unaccounted for). Everything else is Scrapy's.
 """
 
 from __future__ import annotations
@@ -17,18 +17,50 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
+from yddnews import alerts, validate
 from yddnews import stats as S
+from yddnews.crawlchecks import FAILED_STAT
 from yddnews.outputs.datasets import StartRefused
+from yddnews.spiders.base import SiteSpider
 
-FAILED_STAT = "ydd/monitors/failed"
 logger = logging.getLogger(__name__)
 REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
 
 
+def refuse(message: str, exit_code: int) -> None:
+    print(f"yddnews: {message}", file=sys.stderr)
+    sys.exit(exit_code)
+
+
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
-        return "Run a spider; exit 1 if it failed to start or a monitor failed"
+        return "Run a spider; exit 2 on bad arguments, 1 if it failed to start or a check failed"
+
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # run() says what is wrong
+        try:
+            self._validate(args[0], opts.spargs)
+        except validate.StartupError as exc:
+            if exc.exit_code == 1 and self.settings.getbool("YDD_MONITORS"):
+                alerts.notify(self.settings, args[0], {alerts.UNREACHABLE: str(exc)}, [],
+                              str(exc))
+            refuse(str(exc), exc.exit_code)
+
+    def _validate(self, name: str, spargs: dict) -> None:
+        validate.check_settings(self.settings, spargs)
+        try:
+            spidercls = get_spider_loader(self.settings).load(name)
+        except KeyError:
+            return  # Scrapy itself reports an unknown spider
+        validate.check_spider_arguments(name, spidercls, spargs)
+        timeout = self.settings.getfloat("YDD_CONNECT_CHECK_TIMEOUT")
+        if timeout > 0 and issubclass(spidercls, SiteSpider) and getattr(
+                spidercls, "fetches_site", True):
+            validate.check_reachable(self.settings.get("YDD_SITE_URL"), timeout)
 
     def run(self, args, opts) -> None:
         if len(args) < 1:
@@ -36,7 +68,6 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
-        self._check_arguments(args[0], opts.spargs)
         crawler = self._create_crawler(args[0])
         running = self.crawler_process.crawl(crawler, **opts.spargs)
         refused: list[str] = []

@@ -98,6 +98,7 @@ def quality(page, is_html: bool) -> tuple:
 class DumpsSpider(SiteSpider):
     name = "dumps"
     custom_settings = {"ROBOTSTXT_OBEY": False}  # nothing is fetched
+    fetches_site = False  # no reachability check before the crawl (yddnews/commands/crawl.py)
 
     def __init__(self, path=None, **kwargs):
         super().__init__(**kwargs)

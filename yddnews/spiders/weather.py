@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import scrapy
 
+from yddnews import checks
 from yddnews.extract import extract_weather_html
 from yddnews.items import Reject
 from yddnews.spiders.base import SiteSpider, utc_now
@@ -35,6 +36,7 @@ class WeatherSpider(SiteSpider):
         if not readings:
             yield Reject(response.url, ["no weather widget found on the page"])
             return
+        self.crawler.stats.inc_value(checks.WEATHER_WITH)  # evidence for yddnews/checks.py
         fetched_at = utc_now()
         for reading in readings:
             reading.fetched_at = fetched_at
