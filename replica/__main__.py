@@ -16,6 +16,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help=f"comma-separated fault modes, NAME or NAME:EVERY ({', '.join(FAULTS)})")
     p.add_argument("--js-bodies", type=float, default=0.0,
                    help="fraction of article pages whose body is written by a script")
+    p.add_argument("--js-mode", default="load", choices=("load", "delayed", "fetched", "mixed"),
+                   help="how the script writes it: at load, by a 1.5 s timer, from a fetch() of "
+                        "/news/ajax.php, or each in turn (mixed)")
+    p.add_argument("--variety", action="store_true",
+                   help="more forms of the CMS: the real 2018 weather-widget skin on some pages")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
-                  js_bodies=args.js_bodies)
+                  js_bodies=args.js_bodies, js_mode=args.js_mode, variety=args.variety)
         if args.cmd == "serve":
             kw.update(timeout_seconds=args.timeout_seconds, slow_seconds=args.slow_seconds)
         rep = Replica(**kw)
