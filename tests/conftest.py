@@ -125,3 +125,21 @@ def replica_store(tmp_path_factory) -> Path:
         result = crawl("articles", server.url, workdir)
     assert result.returncode == 0, result.log[-3000:]
     return workdir / "store.sqlite"
+
+
+@pytest.fixture
+def hostile():
+    """Factory: hostile({pattern: override}, articles=30) -> a running tests/hostile.py server
+    (stopped after the test)."""
+    from hostile import HostileServer
+
+    servers: list[HostileServer] = []
+
+    def start(overrides=None, **kwargs) -> HostileServer:
+        server = HostileServer(overrides, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -256,14 +256,22 @@ class ArticlesSpider(SiteSpider):
     def parse_article(self, response, from_ids: bool = False, listed: dict | None = None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
-        no = site.article_no(response.request.url)
+        # the number asked for: a same-site redirect may land on a URL without one
+        first = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        no = site.article_no(response.request.url) or site.article_no(first)
+        if no is None:
+            yield Reject(first, [f"not an article page: {response.url}"], source=response.url)
+            return
         url = site.article_url(self.site_url, no)
         problem = self.http_problem(response)
         page = None
         if problem is None:
-            page = extract_article_html(url, response.body, stations=self.stations,
+            decoded = self.decode(response)  # undecodable pages are rejects, never mojibake
+            problem = decoded.problem
+        if problem is None:
+            page = extract_article_html(url, decoded.text, stations=self.stations,
                                         listing=listed)
-            if not (page.article.title and page.article.body) and is_soft_404(response):
+            if not (page.article.title and page.article.body) and is_soft_404(decoded.text):
                 problem = "soft-404"
             elif not (page.article.title and page.article.body):
                 # YDD_RENDER: render it once through the browser, or reject it with why
@@ -302,7 +310,6 @@ class ArticlesSpider(SiteSpider):
         return None
 
 
-def is_soft_404(response) -> bool:
+def is_soft_404(text: str) -> bool:
     """The CMS answers a missing article with HTTP 200 and a 'no such article' alert."""
-    text = getattr(response, "text", "")
     return any(marker in text for marker in SOFT_404_MARKERS)

@@ -23,6 +23,7 @@ from twisted.internet.error import (
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from yddnews import render, site
+from yddnews.decoding import DecodedPage, decode_page
 from yddnews.items import Reject
 
 
@@ -72,6 +73,13 @@ class SiteSpider(scrapy.Spider):
         spider.allowed_domains = [site.bare_host(site.site_host(spider.site_url))]
         spider.stations = crawler.settings.getlist("YDD_WEATHER_STATIONS")
         return spider
+
+    def decode(self, response, expect_korean: bool = True) -> DecodedPage:
+        """The page's text, read by yddnews.decoding (header, BOM, meta, detector weighed)."""
+        decoded = decode_page(response.body, response.headers.get("Content-Type"),
+                              expect_korean=expect_korean)
+        self.crawler.stats.inc_value(f"ydd/decoding/{decoded.source or 'undecodable'}")
+        return decoded
 
     def on_failure(self, failure):
         """Errback: a request that failed for good becomes a reject record."""

@@ -29,7 +29,11 @@ class WeatherSpider(SiteSpider):
         if response.status >= 400:
             yield Reject(response.url, [f"http {response.status}"])
             return
-        readings = extract_weather_html(response.url, response.body, stations=self.stations)
+        decoded = self.decode(response)
+        if not decoded.ok:
+            yield Reject(response.url, [decoded.problem])
+            return
+        readings = extract_weather_html(response.url, decoded.text, stations=self.stations)
         if not readings:
             yield Reject(response.url, ["no weather widget found on the page"])
             return
