@@ -89,7 +89,39 @@ def deco(text: str, rng: random.Random, p: float = 0.05) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # common blocks
+# the real 2018 widget skin's condition codes (docs/SITE.md); other words keep their text
+ICON_2018 = {"맑음": "iw01", "구름조금": "iw02", "구름많음": "iw03", "흐림": "iw04", "연무": "iw18"}
+
+
+def header_2018(rep: Replica, key: str) -> str:
+    """The header with the real 2018 widget markup: `p.today_txt` date, `ul.weather_slide` of
+    `li.icon_w` items, the condition in a `span.iwNN` (`iw00` + `-` = none), `a.wc` caption."""
+    d_idx = rep.served_day_index(key)
+    day = date.fromordinal(SERVED_FIRST_DAY.toordinal() + d_idx)
+    lis = []
+    for station, cond, temp in rep.weather_snapshot(d_idx):
+        code = ICON_2018.get(cond, "iw99") if cond else "iw00"
+        lis.append(f'<li class="icon_w"><span class="{code}">{cond or "-"}</span>'
+                   f"{station} {temp:.1f}℃</li>")
+    suffix = "ico01" if _h(rep.seed, "ico", key) % 2 else "ico02"
+    gnb = "".join(
+        f'<li><a href="/news/section_list_all.html?sec_no={s}">{name}</a></li>'
+        for s, name in W.SECTIONS.items()
+    )
+    return (
+        '<div id="header">'
+        f'<p class="today_txt">{day:%Y.%m.%d} ({WEEKDAYS[day.weekday()]})</p>\n'
+        f'<div class="weather_box wt02 {suffix}">'
+        f'<ul class="weather_slide" id="weather_slide_{_h(rep.seed, "slide", key) % 90000 + 10000}">'
+        + "".join(lis) + '</ul><a href="http://www.kma.go.kr/" class="wc">기상청 제공</a></div>\n'
+        '<h1 class="logo"><a href="/"><img src="/images/logo.png" alt="영등포신문"></a></h1>\n'
+        f'<ul id="gnb">{gnb}</ul>\n</div>\n'
+    )
+
+
 def header(rep: Replica, key: str, icon: bool) -> str:
+    if rep.variety and _h(rep.seed, "skin2018", key) % 3 == 0:
+        return header_2018(rep, key)
     d_idx = rep.served_day_index(key)
     day = date.fromordinal(SERVED_FIRST_DAY.toordinal() + d_idx)
     lis = []
