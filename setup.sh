@@ -15,9 +15,11 @@ case "${1:-}" in
   --dev)
     .venv/bin/pip install -q -r requirements-dev.txt
     .venv/bin/pip install -q -e ".[dev]"
-    if ! command -v chromium >/dev/null 2>&1; then
+    # fonts-nanum: Korean glyphs for the browser test's dashboard screenshot
+    if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=ko 2>/dev/null | grep -q .; then
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+          fonts-nanum >/dev/null
       else
         echo "note: no chromium; install it (apt-get install chromium) or run" \
              "'.venv/bin/playwright install chromium' for the rendering tests" >&2

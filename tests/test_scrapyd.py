@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import secrets
 import signal
 import socket
 import sqlite3
@@ -27,7 +28,7 @@ from conftest import PYTHON, ROOT, read_jsonl, truth, without
 SCRAPYD = Path(PYTHON).with_name("scrapyd")
 SCRAPYD_DEPLOY = Path(PYTHON).with_name("scrapyd-deploy")
 SCHEDULE = ROOT / "deploy" / "yddnews-schedule"
-USER, PASSWORD = "yddnews", "test-secret"
+USER, PASSWORD = "yddnews", secrets.token_urlsafe(24)  # the shipped files carry none
 JOB_TIMEOUT = 45  # seconds a scheduled job may take to finish
 
 
@@ -58,7 +59,7 @@ class Scrapyd:
         conf.read(ROOT / "deploy" / "scrapyd.conf", encoding="utf-8")
         section = conf["scrapyd"]
         assert section["bind_address"] == "127.0.0.1"
-        assert section["username"] and section["password"] == "change-me"
+        assert section["username"] and "password" not in section, "a shipped password"
         section["http_port"] = str(self.port)
         section["password"] = PASSWORD
         section["poll_interval"] = "0.5"
@@ -225,7 +226,7 @@ def test_schedule_script_fails_loudly_on_wrong_password(scrapyd, tmp_path):
     proc = subprocess.run(
         [str(SCHEDULE), "weather"],
         env=clean_env(SCRAPYD_URL=scrapyd.url, SCRAPYD_USERNAME=USER,
-                      SCRAPYD_PASSWORD="wrong", YDD_DATA=str(tmp_path)),
+                      SCRAPYD_PASSWORD="wrong-" + PASSWORD, YDD_DATA=str(tmp_path)),
         capture_output=True, text=True, timeout=30, check=False,
     )
     assert proc.returncode != 0
@@ -323,3 +324,32 @@ def test_readme_scrapyd_example_runs_as_written(scrapyd, replica, tmp_path):
     weather = list((tmp_path / "weather").glob("articles-*.jsonl"))
     assert len(weather) == 1 and read_jsonl(weather[0]), list(tmp_path.rglob("*"))
     assert "%" not in weather[0].name and "(" not in weather[0].name
+
+
+CHECK = ROOT / "deploy" / "yddnews-scrapyd-check"
+
+
+def test_shipped_configuration_has_no_usable_password(tmp_path):
+    """The shipped env file holds no password: the service check and the schedule script refuse
+    to go on, with one line and without sending anything; a generated password passes."""
+    shipped = dict(line.split("=", 1) for line in
+                   (ROOT / "deploy" / "scrapyd.env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    assert shipped["SCRAPYD_PASSWORD"] == ""
+    with socket.socket() as probe:  # a loopback port nobody listens on: a request would fail
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for password in ("", "change-me", "short-one"):
+        env = clean_env(SCRAPYD_URL=closed, SCRAPYD_USERNAME=USER, SCRAPYD_PASSWORD=password,
+                        YDD_DATA=str(tmp_path), YDD_ENV_FILE=str(tmp_path / "no-such.env"))
+        check = subprocess.run([str(CHECK)], env=env, capture_output=True, text=True, check=False)
+        assert check.returncode == 1 and "no real Scrapyd password" in check.stderr
+        sched = subprocess.run([str(SCHEDULE), "weather"], env=env, capture_output=True,
+                               text=True, timeout=30, check=False)
+        assert sched.returncode != 0, password
+        assert "curl" not in sched.stderr and len(sched.stderr.strip().splitlines()) == 1
+    env = clean_env(SCRAPYD_PASSWORD=secrets.token_urlsafe(32))
+    assert subprocess.run([str(CHECK)], env=env, check=False).returncode == 0
+    unit = (ROOT / "deploy" / "scrapyd.service").read_text()
+    assert "ExecStartPre=/usr/local/bin/yddnews-scrapyd-check" in unit
+    assert "EnvironmentFile=/etc/yddnews/scrapyd.env" in unit

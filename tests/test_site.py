@@ -34,3 +34,19 @@ def test_listing_urls_and_their_page_numbers():
     assert site.with_page(site.section_list_url(ROOT, 51, 2), 3) == (
         "https://www.ybstv.net/news/section_list_all.html?sec_no=51&page=3")
     assert site.with_page(site.all_list_url(ROOT), 1) == site.all_list_url(ROOT)
+
+
+def test_only_the_sites_origin_may_be_fetched():
+    assert site.on_site("https://ybstv.net/news/article.html?no=1", ROOT)
+    assert site.on_site("https://www.ybstv.net:443/", ROOT)
+    assert site.on_site("https://WWW.YBSTV.NET/x", "https://ybstv.net")
+    assert not site.on_site("http://www.ybstv.net/", ROOT)  # another scheme
+    assert not site.on_site("https://www.ybstv.net:8443/", ROOT)  # another port
+    assert not site.on_site("https://evil-ybstv.net/", ROOT)
+    assert not site.on_site("https://www.ybstv.net.evil.com/", ROOT)
+    assert not site.on_site("https://www.ybstv.net:x/", ROOT)
+    assert not site.on_site("file:///etc/passwd", ROOT)
+    local = "http://127.0.0.1:8123"
+    assert site.on_site("http://127.0.0.1:8123/robots.txt", local)
+    assert not site.on_site("http://127.0.0.1:8124/", local)
+    assert not site.on_site("http://localhost:8123/", local)

@@ -5,7 +5,10 @@ Pure (no Scrapy). A file that cannot be a saved page comes back with `problem` s
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,14 +34,53 @@ class Dump:
     problem: str | None = None
 
 
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """`utf-16-le`/`-be` for BOM-less UTF-16 text: NUL in most even (BE) or odd (LE) bytes,
+    as ASCII and spaces in UTF-16 have; None otherwise."""
+    sample = data[:4096]
+    if len(sample) < 16:
+        return None
+    half = len(sample) // 2
+    odd_nul = sample[1::2].count(0) / half
+    even_nul = sample[0::2].count(0) / half
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> tuple[str | None, str]:
-    """UTF-8 (with or without BOM), else CP949/EUC-KR when the bytes are valid Korean text."""
-    for encoding in ("utf-8-sig", "cp949"):
+    """A byte-order mark (UTF-8, UTF-16 as Windows Notepad's "Unicode" writes), else UTF-8, else
+    CP949/EUC-KR when the bytes are valid Korean text, else BOM-less UTF-16."""
+    candidates = [enc for bom, enc in _BOMS if data.startswith(bom)]
+    candidates += ["utf-8", "cp949"]
+    if (utf16 := utf16_without_bom(data)) is not None:
+        candidates.insert(0, utf16)
+    for encoding in candidates:
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return text.lstrip("\ufeff"), encoding
     return None, ""
+
+
+def shown(path: Path) -> str:
+    """The path as text that can be written anywhere: bytes of a file name that are not UTF-8
+    (kept by the OS as surrogate escapes) become `\\xNN` escapes, as Python shows them."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def file_uri(path: Path) -> str:
+    """file:// URI of the file (percent-encoded bytes), whatever its name or a symlink loop."""
+    try:
+        return path.resolve().as_uri()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return path.absolute().as_uri()
 
 
 def looks_binary(data: bytes) -> bool:
@@ -50,26 +92,33 @@ def looks_binary(data: bytes) -> bool:
 
 
 def read_dump(path: Path) -> Dump:
-    uri = path.resolve().as_uri()
-    dump = Dump(path=path, address=uri, is_html=path.suffix.lower() in (".html", ".htm"))
+    dump = Dump(path=path, address=file_uri(path),
+                is_html=path.suffix.lower() in (".html", ".htm"))
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            dump.problem = "not a regular file"
+            return dump
         if size > MAX_BYTES:
             dump.problem = f"file too large: {size} bytes (limit {MAX_BYTES})"
             return dump
         data = path.read_bytes()
     except OSError as exc:
-        dump.problem = f"unreadable file: {exc.strerror or exc}"
+        dump.problem = unreadable(exc)
         return dump
     if not data.strip():
         dump.problem = "empty file"
         return dump
-    if looks_binary(data):
+    text, encoding = (decode(data) if data.startswith(tuple(b for b, _ in _BOMS))
+                      or utf16_without_bom(data) else (None, ""))
+    if text is None and looks_binary(data):
         dump.problem = "binary file, not a saved page"
         return dump
-    text, encoding = decode(data)
     if text is None:
-        dump.problem = "not UTF-8 or EUC-KR text"
+        text, encoding = decode(data)
+    if text is None:
+        dump.problem = "not UTF-8, UTF-16 or EUC-KR text"
         return dump
     dump.encoding = encoding
     if not dump.is_html and re.match(r"\s*<(!doctype|html)\b", text[:200], re.I):
@@ -86,3 +135,11 @@ def read_dump(path: Path) -> Dump:
             text = text[m.end():]
         dump.content = text
     return dump
+
+
+def unreadable(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT:
+        return "unreadable file: broken symlink or vanished file"
+    return f"unreadable file: {exc.strerror or exc}"

@@ -175,7 +175,18 @@ def check_no_replacement_chars(stats: dict, t: Thresholds) -> CheckResult | None
     return CheckResult(name, True, "no U+FFFD")
 
 
+def check_caps(stats: dict, t: Thresholds) -> CheckResult | None:
+    """No cap against endless pagination was reached (YDD_MAX_LISTING_PAGES,
+    YDD_MAX_ARTICLE_REQUESTS): reaching one means the walk was cut short."""
+    capped = {k.rsplit("/", 1)[1]: _n(stats, k) for k in stats if k.startswith("ydd/capped/")}
+    if not any(capped.values()):
+        return None
+    return CheckResult("caps", False, "cap reached: " + ", ".join(
+        f"{name} ({n})" for name, n in sorted(capped.items()) if n))
+
+
 CHECKS: list[Callable[[dict, Thresholds], CheckResult | None]] = [
+    check_caps,
     check_articles_found,
     check_field_coverage,
     check_weather_present,

@@ -85,6 +85,7 @@ EXTENSIONS = {
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
+    "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
 
@@ -128,3 +129,29 @@ YDD_GC_FREEZE = True
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# --- Hostile input (issue 12: yddnews/offsite.py, robots.py, decoding.py) ---------------
+# Every request and every redirect hop stays on YDD_SITE_URL's scheme, port and host (www. or
+# bare), whatever dont_filter says; an offsite redirect is a reject `offsite redirect to HOST`.
+# robots.txt: Scrapy's middleware replaced by one that hands every waiting request the parsed
+# file (Scrapy 2.19 let all but the first through), and read before the first start request.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "yddnews.robots.RobotsTxt": 100,
+    "yddnews.offsite.SiteOnly": 650,  # > RedirectMiddleware (600): sees a Location first
+}
+SPIDER_MIDDLEWARES = {"yddnews.robots.RobotsBeforeStart": 0}
+# Scrapy 2.19's remote-control extension runs Python sent to a local port and leaves token
+# files in the user's profile: off unless turned on here or with -s.
+REMOTE_CONTROL_ENABLED = False
+# Caps against endless pagination (every page brings new numbers): listing pages walked per
+# listing, and article requests per crawl. Reaching one stops that walk, sets
+# ydd/capped/listing_pages or ydd/capped/article_requests and fails the `caps` check.
+# Defaults: 10000 pages (the real all-articles listing is ~5000 pages deep), 500000 requests.
+YDD_MAX_LISTING_PAGES = 10000
+YDD_MAX_ARTICLE_REQUESTS = 500000
+
+# --- Progress (yddnews/progress.py) -----------------------------------------------------
+# Seconds between two progress lines at INFO (articles fetched/discovered, listing pages
+# walked, rate, ETA, rejects); 0 = none. Default 5.
+YDD_PROGRESS_INTERVAL = 5.0

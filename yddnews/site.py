@@ -41,6 +41,22 @@ def is_site_url(url: str, site_url: str) -> bool:
     return u.port == s.port or (u.port is None and s.port is None)
 
 
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:  # a port that is no number
+        return None
+    return parts.scheme, bare_host(parts.hostname or ""), port
+
+
+def on_site(url: str, site_url: str) -> bool:
+    """True when `url` may be fetched: the site root's scheme and port, its host with or
+    without `www.` (the offsite rule of every request and redirect hop)."""
+    origin = _origin(url)
+    return origin is not None and origin[1] != "" and origin == _origin(site_url)
+
+
 def article_no(url: str) -> int | None:
     """Article number of an article URL (`/news/article.html?no=N`, mobile too), else None."""
     parts = urlsplit(url)

@@ -28,7 +28,9 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "rejects": stats.get("ydd/rejects", 0),
         "rejects_by_reason": rejects,
         "pages_fetched": stats.get("downloader/response_count", 0),
-        "pages": _prefixed(stats, "ydd/pages/"),
+        # every response by kind (robots.txt included, yddnews/progress.py): they add up to
+        # pages_fetched; saved pages (dumps) are read, not fetched
+        "pages": _prefixed(stats, "ydd/responses/") or _prefixed(stats, "ydd/pages/"),
         "http_errors": sum(
             v for k, v in _prefixed(stats, "downloader/response_status_count/").items()
             if k[:1] in "45"
@@ -82,6 +84,9 @@ class CrawlSummary:
         self.crawler = crawler
         self.started = datetime.now(timezone.utc)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # logged once the engine has stopped: after Scrapy's stats dump, the last block of the log
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+        self.text: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -94,4 +99,8 @@ class CrawlSummary:
         datasets = Datasets.of(self.crawler)
         text = format_summary(spider.name, reason, counts, datasets)
         datasets.finish(reason, counts)
-        logger.info("\n%s", text)
+        self.text = text
+
+    def engine_stopped(self):
+        if self.text:
+            logger.info("\n%s", self.text)

@@ -8,10 +8,13 @@ layout change of the site is noticed the day it happens. Everything else is Scra
 
 from __future__ import annotations
 
+import sys
+
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 FAILED_STAT = "ydd/monitors/failed"
+REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
 
 
 class Command(ScrapyCrawlCommand):
@@ -30,6 +33,10 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        elif crawler.stats is not None and crawler.stats.get_value(REFUSED_STAT):
+            # the crawl refused to start its work (e.g. unknown sections): a usage error
+            print(f"error: {crawler.stats.get_value(REFUSED_STAT)}", file=sys.stderr)
+            self.exitcode = 2
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
             self.exitcode = 1
 

@@ -12,6 +12,7 @@ The format comes from the extension (.jsonl, .json, .csv, .parquet) or `--format
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -65,16 +66,32 @@ def dataset(store: DatasetStore, what: str, since: str | None, until: str | None
         return store.iter_weather(since, until), WEATHER_FIELDS
     if what == "runs":
         return run_records(store, since, until), RUN_FIELDS
-    # rejects and ledger: tables other parts of the store own; exported as they store them
+    # rejects and ledger: tables other parts of the store own (store.iter_rejects() with
+    # outputs.store.REJECT_FIELDS, store.iter_ledger() with LEDGER_FIELDS), exported as stored
     method = getattr(store, f"iter_{what}", None)
     if method is None:
         raise UsageError(f"this store has no {what} table to export", print_help=False)
-    fields = tuple(getattr(store, f"{what.upper()}_FIELDS", ()) or ())
-    rows = method(since, until)
+    from yddnews.outputs import store as store_module
+
+    names = (f"{what.upper()}_FIELDS", f"{what.rstrip('s').upper()}_FIELDS")
+    fields = next((tuple(getattr(store_module, n)) for n in names
+                   if hasattr(store_module, n)), ())
+    takes_window = len(inspect.signature(method).parameters) >= 2
+    rows = method(since, until) if takes_window else _windowed(method(), since, until)
     if not fields:
         rows = list(rows)
         fields = tuple(dict.fromkeys(k for r in rows for k in r))
     return rows, fields
+
+
+def _windowed(rows: Iterable[dict], since: str | None, until: str | None) -> Iterator[dict]:
+    """Rows whose last-seen (or first-seen) day is in the window."""
+    for row in rows:
+        day = next((str(row[k])[:10] for k in ("last_seen", "rejected_at", "first_seen",
+                                                 "checked_at", "observed_on") if row.get(k)), "")
+        if (since and day and day < since) or (until and day and day > until):
+            continue
+        yield row
 
 
 class Command(ScrapyCommand):

@@ -9,8 +9,11 @@ from lxml import etree
 # A plain etree parser, not lxml.html's: lxml.html looks up a Python element class for every
 # element proxy it creates, which costs ~10% of an extraction; nothing here needs HtmlElement.
 # collect_ids=False: nothing looks elements up by id through the id dict.
+# huge_tree=True: without it libxml2 stops at a 10 MB text node (a data-URI image) or nesting
+# deeper than 256 and the body comes out empty; DOWNLOAD_MAXSIZE still bounds the page.
 _PARSER = etree.HTMLParser(
-    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, collect_ids=False
+    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, collect_ids=False,
+    huge_tree=True,
 )
 _CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 

@@ -2,7 +2,8 @@
 
 Arguments (all optional, `-a name=value`):
   since, until   KST days, inclusive: only articles published in the window
-  sections       sec_no list, e.g. `1,51`: only these section listings
+  sections       sec_no numbers or menu names, e.g. `1,51` or `종합,사회`: only these section
+                 listings (checked against the home page menu first; unknown ones are refused)
   writer         a writer's name: only that writer listing
   max_pages      listing pages per listing at most
   ids            article numbers, e.g. `60000-60100,61234`: fetched directly, no listings
@@ -26,8 +27,9 @@ from __future__ import annotations
 import dataclasses
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 
-from yddnews import render, site
+from yddnews import progress, render, sections, site
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.intset import IntSet
 from yddnews.items import Reject
@@ -41,6 +43,7 @@ from yddnews.spiders.args import (
 )
 from yddnews.spiders.base import SiteSpider, utc_now
 
+REFUSED_STAT = "ydd/refused"  # why a crawl refused to go on (commands/crawl.py: exit 2)
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 # Store state: "1" when the last crawl that tried found the all-articles listing working.
 ALL_LISTING = "all_listing"
@@ -64,6 +67,7 @@ class ArticlesSpider(SiteSpider):
         # Compact sets of article numbers (yddnews/intset.py): memory must not grow with the site.
         self.seen_in_listing: dict[str, IntSet] = {}
         self.requested = IntSet()
+        self.article_requests = 0  # against YDD_MAX_ARTICLE_REQUESTS
         self.known = IntSet()
         self.stop_at_known = False
         # Does the all-articles listing work in this crawl? None until its first page is read.
@@ -95,12 +99,18 @@ class ArticlesSpider(SiteSpider):
             for no in self.ids:
                 if no in self.known:
                     continue
+                if self.article_cap_reached():
+                    break
                 yield self.article_request(no, from_ids=True)
         elif self.writer:
             yield self.listing_request(site.writer_list_url(self.site_url, self.writer), "writer")
         elif self.sections:
-            for sec in self.sections:
-                yield self.listing_request(site.section_list_url(self.site_url, sec), f"sec {sec}")
+            # the menu first: names become numbers, unknown sections are refused (sections.py)
+            yield scrapy.Request(
+                self.site_url + "/", callback=self.parse_home_sections,
+                errback=self.on_home_sections_failure, meta={"ydd_kind": "home"},
+                dont_filter=True,
+            )
         elif self.stop_at_known and store.get_state(ALL_LISTING) == "1":
             self.logger.info("incremental: starting from the all-articles listing")
             yield self.all_listing_request()
@@ -132,6 +142,7 @@ class ArticlesSpider(SiteSpider):
     def article_request(self, no: int, from_ids: bool = False,
                         listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
+        self.article_requests += 1
         # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
         # one more source for the extraction's cross-checks
         kwargs: dict = {"from_ids": from_ids}
@@ -147,6 +158,33 @@ class ArticlesSpider(SiteSpider):
         )
 
     # --- discovery ----------------------------------------------------------------------
+    def parse_home_sections(self, response):
+        self.crawler.stats.inc_value("ydd/pages/home")
+        menu = [sections.Section(*s) for s in extract_section_links(response.url, response.text)]
+        found, unknown = sections.resolve(self.sections, menu)
+        if unknown or response.status != 200:
+            self.refuse(sections.refusal(unknown, menu) if unknown
+                        else f"home page answered HTTP {response.status}: no menu to check "
+                             f"sections={','.join(self.sections)} against")
+        for section in found:
+            yield self.listing_request(site.section_list_url(self.site_url, section.sec_no),
+                                       f"sec {section.sec_no}")
+
+    def on_home_sections_failure(self, failure):
+        yield from self.on_failure(failure)
+        if all(s.isdigit() for s in self.sections):  # numbers need no menu: go on with them
+            for sec in self.sections:
+                yield self.listing_request(site.section_list_url(self.site_url, sec), f"sec {sec}")
+        else:
+            self.refuse(f"the home page failed: no menu to resolve sections="
+                        f"{','.join(self.sections)}; give sec_no numbers instead")
+
+    def refuse(self, message: str):
+        """Stop before any listing is fetched: an ERROR line, and `scrapy crawl` exits 2."""
+        self.logger.error(message)
+        self.crawler.stats.set_value(REFUSED_STAT, message)
+        raise CloseSpider("refused")
+
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
         sections = extract_section_links(response.url, response.text)
@@ -174,6 +212,7 @@ class ArticlesSpider(SiteSpider):
                 yield from self.without_all_listing()
             return
         listing = extract_listing(response.url, response.text)
+        progress.note_listing(stats, chain, page, listing.page_urls)
         if chain == "all" and page == 1:
             if not listing.entries:
                 yield from self.without_all_listing()
@@ -203,10 +242,15 @@ class ArticlesSpider(SiteSpider):
                 met_known = self.stop_at_known
                 continue
             if no not in self.requested:
+                if self.article_cap_reached():
+                    return  # the crawl's cap: no more articles, no more listing pages
                 yield self.article_request(no, listed=self.listed(entry, chain))
         if met_known or older_than_window:
             return
         if self.max_pages and page >= self.max_pages:
+            return
+        if page >= self.settings.getint("YDD_MAX_LISTING_PAGES", 0) > 0:
+            self.cap_reached("listing_pages", f"listing {chain} stopped at page {page}")
             return
         following = self.listing_request(response.url, chain, page + 1)
         if chain != "all" and self.sections_as_evidence and self.all_listing is not False:
@@ -216,6 +260,19 @@ class ArticlesSpider(SiteSpider):
                 stats.inc_value("ydd/listing/section_walks_skipped")
             return
         yield following
+
+    # --- caps (YDD_MAX_LISTING_PAGES, YDD_MAX_ARTICLE_REQUESTS): endless pagination ends --
+    def article_cap_reached(self) -> bool:
+        limit = self.settings.getint("YDD_MAX_ARTICLE_REQUESTS", 0)
+        if limit <= 0 or self.article_requests < limit:
+            return False
+        if not self.crawler.stats.get_value("ydd/capped/article_requests"):
+            self.cap_reached("article_requests", f"{limit} article requests in this crawl")
+        return True
+
+    def cap_reached(self, what: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"ydd/capped/{what}")
+        self.logger.error("cap YDD_MAX_%s reached: %s", what.upper(), detail)
 
     # --- the all-articles listing: there or not ---------------------------------------------
     def all_listing_works(self) -> None:

@@ -25,6 +25,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from yddnews import render, site
 from yddnews.decoding import DecodedPage, decode_page
 from yddnews.items import Reject
+from yddnews.offsite import OffsiteRequest
 
 
 def utc_now() -> str:
@@ -45,6 +46,8 @@ def failure_reason(failure) -> str:
         return "connection refused: retries exhausted"
     if failure.check(CannotResolveHostError, DNSLookupError):
         return "dns lookup failed"
+    if failure.check(OffsiteRequest):  # `offsite redirect to HOST`: never fetched there
+        return str(exc)
     if failure.check(IgnoreRequest):
         return f"not fetched: {exc}"
     return f"download error: {type(exc).__name__}: {exc}"
