@@ -21,6 +21,14 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "/news/ajax.php, or each in turn (mixed)")
     p.add_argument("--variety", action="store_true",
                    help="more forms of the CMS: the real 2018 weather-widget skin on some pages")
+    # replica/archive.py
+    p.add_argument("--legacy", type=int, default=0,
+                   help="articles in the legacy /ezview/ archive (EUC-KR pages), 0 = none")
+    p.add_argument("--mobile-only", type=float, default=0.0,
+                   help="fraction of articles served only as mobile pages")
+    p.add_argument("--no-rss", action="store_true", help="serve no RSS feeds")
+    p.add_argument("--first-no", type=int, default=None,
+                   help="number of the oldest article (default 67650)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--site", required=True, help="site root the URLs are made under")
     _common(t)
     t.add_argument("-o", "--output", default="-", help="output file ('-' = stdout)")
+    ledger = sub.add_parser("ledger", help="write the state of every article number (JSON Lines)")
+    _common(ledger)
+    ledger.add_argument("-o", "--output", default="-", help="output file ('-' = stdout)")
     c = sub.add_parser("compare", help="compare a crawl's outputs with a truth file")
     c.add_argument("--truth", required=True)
     c.add_argument("--articles", required=True, help="the crawl's article feed (JSON Lines)")
@@ -54,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
-                  js_bodies=args.js_bodies, js_mode=args.js_mode, variety=args.variety)
+                  js_bodies=args.js_bodies, js_mode=args.js_mode, variety=args.variety,
+                  legacy=args.legacy, mobile_only=args.mobile_only,
+                  rss=not args.no_rss)
+        if args.first_no is not None:
+            kw["first_no"] = args.first_no
         if args.cmd == "serve":
             kw.update(timeout_seconds=args.timeout_seconds, slow_seconds=args.slow_seconds)
         rep = Replica(**kw)
@@ -67,8 +82,14 @@ def main(argv: list[str] | None = None) -> int:
         serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing))
         return 0
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    if args.cmd == "ledger":
+        from replica.archive import ledger_truth
+
+        records = ledger_truth(rep)
+    else:
+        records = rep.truth_records(args.site)
     try:
-        for rec in rep.truth_records(args.site):
+        for rec in records:
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:

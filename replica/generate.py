@@ -291,6 +291,10 @@ class Replica:
         slow_seconds: float = 0.5,
         js_mode: str = "load",
         variety: bool = False,
+        legacy: int = 0,
+        mobile_only: float = 0.0,
+        rss: bool = True,
+        first_no: int = FIRST_NO,
     ) -> None:
         if articles < 1:
             raise ValueError("articles must be >= 1")
@@ -307,6 +311,11 @@ class Replica:
         self.variety = bool(variety)
         self.timeout_seconds = float(timeout_seconds)
         self.slow_seconds = float(slow_seconds)
+        # replica/archive.py: legacy /ezview/ articles, mobile-only share, RSS feeds on/off
+        self.legacy = int(legacy)
+        self.mobile_only = float(mobile_only)
+        self.rss = bool(rss)
+        self.first_no = int(first_no)  # article 0's number (1: a site whose numbers start at 1)
         self._numbers = self._compute_numbers(self.n)
         self._by_no = {no: i for i, no in enumerate(self._numbers)}
         self._times = self._compute_times(self.n)
@@ -318,7 +327,7 @@ class Replica:
 
     # --- numbering and time ----------------------------------------------------------------
     def _compute_numbers(self, n: int) -> list[int]:
-        nums = [FIRST_NO]
+        nums = [self.first_no]
         for i in range(1, n):
             u = _u(self.seed, "gap", i)
             step = 1 + (1 + _h(self.seed, "gapsize", i) % 3 if u < 0.06 else 0)
@@ -680,6 +689,10 @@ class Replica:
                 continue
             out.append(self.article(i).record(root))
             days.add(self.served_day_index(self.article_key(m.no)))
+        if self.legacy:
+            from replica.archive import legacy_of
+
+            out.extend(legacy_of(self).truth(root))
         for d in sorted(days):
             observed = (SERVED_FIRST_DAY + timedelta(days=d)).isoformat()
             seen = set()
@@ -714,6 +727,6 @@ def _snapshot(seed, sid: int) -> list[tuple[str, str | None, float]]:
 
 
 def truth_records(site_url: str, articles: int = DEFAULT_ARTICLES, seed: int = DEFAULT_SEED,
-                  faults=None) -> list[dict]:
+                  faults=None, **archive) -> list[dict]:
     """The exact records a perfect crawl of `Replica(articles, seed, faults)` yields."""
-    return Replica(articles=articles, seed=seed, faults=faults).truth_records(site_url)
+    return Replica(articles=articles, seed=seed, faults=faults, **archive).truth_records(site_url)

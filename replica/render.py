@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit
 
+from replica import archive
 from replica import words as W
 from replica.generate import (
     PER_PAGE,
@@ -386,18 +387,28 @@ def mobile_page(rep: Replica, i: int, root: str) -> str:
     rng = _rng(rep.seed, "mdeco", i)
     writer = f"{esc(m.byline.writer)} | " if m.writer_in_info and m.byline.writer else ""
     sub = f'<h2 class="sub">{esc(art.subtitle)}</h2>' if art.subtitle else ""
+    mod = f" | 수정 {art.modified:%Y.%m.%d %H:%M:%S}" if art.modified else ""
     return "".join([
         head(f"{art.title} - 영등포신문 모바일", root, f"/news/article.html?no={m.no}"),
         header(rep, rep.article_key(m.no), icon=False),
         '<div class="m_article">\n',
         f'<p class="sec_name">{W.SECTIONS[m.sec_no]}</p>\n<h1 class="tit">{esc(art.title)}</h1>{sub}\n',
-        f'<p class="info">{writer}등록 {m.published:%Y.%m.%d %H:%M:%S}</p>\n',
+        f'<p class="info">{writer}등록 {m.published:%Y.%m.%d %H:%M:%S}{mod}</p>\n',
         '<div id="news_body_area" class="cnt_view news_body_area"><div class="smartOutput">\n',
-        body_html(art, rng),
+        "" if m.js_body else body_html(art, rng),
         "\n</div></div>\n",
+        # the CMS writes a js-body article's body by script on its mobile page too
+        _js_body_script(body_html(art, rng)) if m.js_body else "",
         f'<p class="copyright">{esc(art.copyright)}</p>\n</div>\n',
-        '<p><a href="/">PC버전</a></p>\n</body>\n</html>\n',
+        archive.MOBILE_FOOTER, "</body>\n</html>\n",
     ])
+
+
+def _js_body_script(inner: str) -> str:
+    payload = json.dumps(inner, ensure_ascii=False).replace("</", "<\\/")
+    return ("<script>document.addEventListener('DOMContentLoaded', function () {"
+            "document.querySelector('#news_body_area .smartOutput').innerHTML = "
+            f"{payload};}});</script>\n")
 
 
 def soft404_page(rep: Replica, key: str, root: str) -> str:
@@ -428,7 +439,7 @@ def _date_fmt(rep: Replica, key: str) -> str:
 def listing_entry(rep: Replica, i: int, cls: str, fmt: str) -> str:
     art = rep.article(i)
     m = art.meta
-    href = f"/news/article.html?no={m.no}"
+    href = archive.listing_href(rep, i) or f"/news/article.html?no={m.no}"
     if m.fault == "redirect":
         href = (f"/news/article.html?no={m.no}&amp;sc_code=x" if m.no % 2 == 0
                 else f"/mobile/article.html?no={m.no}")
@@ -484,10 +495,11 @@ def home_page(rep: Replica, root: str) -> str:
         latest.append(f'<li><a href="/news/article.html?no={a.no}">{esc(a.title)}</a>'
                       f'<span class="date">{a.meta.published:%m-%d}</span></li>')
     return "".join([
-        head("영등포신문", root, "/"),
+        head("영등포신문", root, "/", archive.feed_links(rep)),
         header(rep, "/", icon=False),
         '<div id="container">\n<div class="main_latest"><h3>최신기사</h3><ul>',
         "".join(latest), '</ul><a class="more" href="/news/article_list_all.html">전체기사</a></div>\n',
+        archive.home_legacy_link(rep),
         share("/", root), AD_IFRAME, "\n", most_read(rep), "</div>\n", FOOTER,
     ])
 
@@ -511,9 +523,13 @@ def route(rep: Replica, path_qs: str, root: str) -> Page:
         return Page(200, ROBOTS.encode(), "robots", content_type="text/plain; charset=utf-8")
     if path.startswith("/data/photos/") and path.endswith(".jpg"):
         return Page(200, JPEG, "other", content_type="image/jpeg")
+    if path == archive.LEGACY_PATH or path.startswith("/data/rss/"):
+        return archive.route(rep, path, q, root)
     if path in ("/news/article.html", "/mobile/article.html"):
         no = _int(q, "no")
         i = rep.index_of(no) if no is not None else None
+        if i is not None and path == "/news/article.html" and archive.is_mobile_only(rep, i):
+            return Page(404, not_found_page().encode(), "article")
         if i is None:
             if no is not None and rep.n and rep.numbers[0] <= no <= rep.numbers[-1] \
                     and rep.gap_is_soft404(no):

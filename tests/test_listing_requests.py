@@ -44,12 +44,19 @@ def test_recrawl_with_nothing_new_costs_robots_and_one_listing_page(replica, tmp
     first = crawl("articles", server.url, tmp_path / "out")
     assert first.returncode == 0, first.log[-3000:]
     server.stats(reset=True)
-    again = crawl("articles", server.url, tmp_path / "out")
+    # the listing path (RSS first is another way to the same end: tests/test_crawl_archive.py)
+    again = crawl("articles", server.url, tmp_path / "out", settings={"YDD_RSS_FIRST": "0"})
     served = server.stats()
     assert again.returncode == 0, again.log[-3000:]
     assert again.items == []
     assert served["total"] <= 3
     assert served.get("listing") == 1 and served.get("home", 0) == 0
+    # with the feed (the default): robots.txt and the feed, nothing else
+    server.stats(reset=True)
+    again = crawl("articles", server.url, tmp_path / "out")
+    served = server.stats()
+    assert again.returncode == 0 and again.items == []
+    assert served["total"] <= 3 and served.get("rss") == 1 and served.get("listing", 0) == 0
 
 
 def test_without_the_all_listing_the_section_listings_are_walked_to_the_end(replica, tmp_path):

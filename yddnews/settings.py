@@ -115,6 +115,24 @@ YDD_MONITOR_MAX_REJECT_SHARE = 0.1
 # Maximum share of HTTP 4xx/5xx responses (retried ones included) among all responses.
 YDD_MONITOR_MAX_HTTP_ERROR_SHARE = 0.1
 
+# --- The whole archive (issue 14: spiders/archive.py, extract/legacy.py, extract/mobile.py) ---
+# Try /mobile/article.html?no=N when the desktop page of an article is missing or holds no
+# article, before rejecting it (some articles exist only as mobile pages). Default True.
+YDD_MOBILE_FALLBACK = True
+# With the store on, an incremental crawl reads the RSS feed first and walks the listings only
+# when the feed holds no known article, when it is missing or broken, or when the last walk
+# began more than YDD_RSS_WALK_HOURS ago. Defaults: True, 24 (0 = walk at every crawl).
+YDD_RSS_FIRST = True
+YDD_RSS_WALK_HOURS = 24
+# Raw-page archive (yddnews/outputs/warc.py): a directory = every fetched page (request and
+# response) is written to rotating gzip WARC files there; empty = off (the default). A new file
+# starts once one reaches YDD_WARC_MAX_BYTES (default 100 MB). `scrapy crawl warc -a path=DIR`
+# reads them back through the same extraction; `-a reextract=1` rebuilds the store from them.
+YDD_WARC = ""
+YDD_WARC_MAX_BYTES = 100 * 1024 * 1024
+# The WARC middleware (yddnews.outputs.warc.WarcArchiveMiddleware) sits in
+# DOWNLOADER_MIDDLEWARES below at 585, after HttpCompressionMiddleware (590): the archived
+# body is the one the extractors saw.
 # --- Speed (issue 16; measured by bench/crawl_throughput.py, docs/benchmarks.md) -----------
 # Scrapy's default (100) starts that many asyncio worker tasks for every response, however few
 # items and requests its callback yields: ~14% of a crawl's CPU. One at a time gives the same
@@ -139,6 +157,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "yddnews.robots.RobotsTxt": 100,
     "yddnews.offsite.SiteOnly": 650,  # > RedirectMiddleware (600): sees a Location first
+    "yddnews.outputs.warc.WarcArchiveMiddleware": 585,  # YDD_WARC: every response archived
 }
 SPIDER_MIDDLEWARES = {"yddnews.robots.RobotsBeforeStart": 0}
 # Scrapy 2.19's remote-control extension runs Python sent to a local port and leaves token

@@ -98,3 +98,40 @@ def with_page(url: str, page: int) -> str:
     query = parse_qs(parts.query, keep_blank_values=True)
     query["page"] = [str(page)]
     return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+
+
+# --- legacy archive and mobile pages (issue 14) -------------------------------------------
+# Legacy archive pages (`/ezview/article_main.html?no=N`, 2007-2013) number their articles in a
+# space of their own. Their records carry article_no = -N: a negative number can never equal a
+# modern article's (always positive) number, so the store keeps one integer key for both.
+LEGACY_PATH = "/ezview/article_main.html"
+MOBILE_PATH = "/mobile/article.html"
+
+
+def legacy_no(url: str) -> int | None:
+    """N of a legacy archive URL (`/ezview/article_main.html?no=N`), else None."""
+    parts = urlsplit(url)
+    if not parts.path.endswith(LEGACY_PATH):
+        return None
+    values = parse_qs(parts.query).get("no")
+    if not values or not _NO_RE.match(values[0]):
+        return None
+    return int(values[0])
+
+
+def legacy_url(site_url: str, no: int) -> str:
+    """The one canonical URL of legacy archive article `no`."""
+    return f"{normalize_root(site_url)}{LEGACY_PATH}?no={int(no)}"
+
+
+def legacy_article_no(no: int) -> int:
+    """The record key of legacy article N: -N (never a modern article's number)."""
+    return -abs(int(no))
+
+
+def mobile_url(site_url: str, no: int) -> str:
+    return f"{normalize_root(site_url)}{MOBILE_PATH}?no={int(no)}"
+
+
+def is_mobile_url(url: str) -> bool:
+    return urlsplit(url).path.endswith(MOBILE_PATH)

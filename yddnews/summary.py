@@ -39,6 +39,17 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "paths": _prefixed(stats, "ydd/path/"),
         "rendered": stats.get("ydd/rendered", 0),
         "ids_missing": stats.get("ydd/ids/missing", 0),
+        # spiders/archive.py: the RSS-first step and the mobile fallback
+        "rss_items": stats.get("ydd/rss/items"),
+        "rss_new": stats.get("ydd/rss/new", 0),
+        "rss_fallback": stats.get("ydd/rss/fallback"),
+        "mobile_tried": stats.get("ydd/mobile/tried", 0),
+        "mobile_found": stats.get("ydd/mobile/found", 0),
+        "warc_records": stats.get("ydd/warc/records", 0),
+        "warc_cut_short": stats.get("ydd/warc/cut_short", 0),
+        "reextract": {k: v for k, v in _prefixed(stats, "ydd/reextract/").items()
+                      if not k.startswith("field/")},
+        "reextract_fields": _prefixed(stats, "ydd/reextract/field/"),
         "monitors": stats.get("ydd/monitors/summary", "off"),
         "monitors_failed": stats.get("ydd/monitors/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
@@ -69,6 +80,7 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
                      f"{c['outside_window']} outside the since/until window")
     if c["ids_missing"]:
         lines.append(f"  ids              {c['ids_missing']} numbers have no article")
+    lines.extend(archive_lines(c))
     lines.append(f"  monitors         {c.get('monitors', 'off')}")
     outputs = [f"store {datasets.store.path}" if datasets.store else "store off"]
     if datasets.weather_path:
@@ -77,6 +89,33 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
         outputs.append(f"rejects {datasets.rejects_path}")
     lines.append("  outputs          " + "; ".join(outputs))
     return "\n".join(lines)
+
+
+def archive_lines(c: dict) -> list[str]:
+    """Lines about the RSS-first step and the mobile fallback, when they happened."""
+    lines = []
+    if c.get("rss_items") is not None or c.get("rss_fallback"):
+        rss = (f"{c['rss_items']} feed items, {c['rss_new']} new"
+               if c.get("rss_items") is not None else "feed not used")
+        if c.get("rss_fallback"):
+            rss += f"; listings walked: {c['rss_fallback']}"
+        else:
+            rss += "; listings not walked"
+        lines.append(f"  rss              {rss}")
+    if c.get("mobile_tried"):
+        lines.append(f"  mobile pages     {c['mobile_tried']} tried for missing desktop pages, "
+                     f"{c['mobile_found']} held the article")
+    if c.get("warc_records"):
+        lines.append(f"  warc             {c['warc_records']} records written")
+    if c.get("warc_cut_short"):
+        lines.append(f"  warc             {c['warc_cut_short']} files cut short, read up to "
+                     "their last whole record")
+    r = c.get("reextract") or {}
+    if r:
+        lines.append(f"  reextract        {r.get('compared', 0)} articles compared, "
+                     f"{r.get('changed', 0)} changed ({_pairs(c.get('reextract_fields') or {})}), "
+                     f"{r.get('new', 0)} new to the store")
+    return lines
 
 
 class CrawlSummary:

@@ -50,6 +50,19 @@ CREATE TABLE IF NOT EXISTS runs (
     spider TEXT, started_at TEXT, finished_at TEXT, finish_reason TEXT, counts TEXT
 );
 """
+# Legacy archive articles (/ezview/) carry article_no = -N, modern ones their positive number
+# (site.legacy_article_no): the store refuses any row that breaks this, so the two number spaces
+# can never collide in the key (README "Legacy archive").
+LEGACY_KEY_SCHEMA = """
+CREATE TRIGGER IF NOT EXISTS articles_legacy_key_insert BEFORE INSERT ON articles
+WHEN NEW.article_no IS NOT NULL
+     AND ((NEW.article_no < 0) <> (NEW.url LIKE '%/ezview/article_main.html?%'))
+BEGIN SELECT RAISE(ABORT, 'article_no < 0 is for legacy /ezview/ articles only'); END;
+CREATE TRIGGER IF NOT EXISTS articles_legacy_key_update BEFORE UPDATE ON articles
+WHEN NEW.article_no IS NOT NULL
+     AND ((NEW.article_no < 0) <> (NEW.url LIKE '%/ezview/article_main.html?%'))
+BEGIN SELECT RAISE(ABORT, 'article_no < 0 is for legacy /ezview/ articles only'); END;
+"""
 
 
 def _now() -> str:
@@ -65,6 +78,7 @@ class DatasetStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self.db.executescript(LEGACY_KEY_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 

@@ -8,6 +8,9 @@ Arguments (all optional, `-a name=value`):
   max_pages      listing pages per listing at most
   ids            article numbers, e.g. `60000-60100,61234`: fetched directly, no listings
   full=1         ignore the incremental state (re-fetch articles already in the store)
+  legacy_ids     legacy archive numbers, e.g. `1-15000`: /ezview/ pages fetched directly
+
+Archive strategy (legacy links, mobile fallback, RSS first): spiders/archive.py.
 
 Listing paging stops at the first of: a page with no article number not already seen in that
 listing (the CMS repeats its last page past the end), a page whose entries are all older than
@@ -25,6 +28,7 @@ costs robots.txt and one listing page.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -34,6 +38,7 @@ from yddnews.extract import extract_article_html, extract_listing, extract_secti
 from yddnews.intset import IntSet
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
+from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,
@@ -49,11 +54,11 @@ SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 ALL_LISTING = "all_listing"
 
 
-class ArticlesSpider(SiteSpider):
+class ArticlesSpider(ArchiveStrategy, SiteSpider):
     name = "articles"
 
     def __init__(self, since=None, until=None, sections=None, writer=None, max_pages=None,
-                 ids=None, full=None, **kwargs):
+                 ids=None, full=None, legacy_ids=None, **kwargs):
         super().__init__(**kwargs)
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
@@ -63,8 +68,10 @@ class ArticlesSpider(SiteSpider):
         self.writer = (writer or "").strip() or None
         self.max_pages = parse_positive_int(max_pages, "max_pages")
         self.ids = parse_ids(ids)
+        self.legacy_ids = parse_ids(legacy_ids)
         self.full = parse_flag(full)
         # Compact sets of article numbers (yddnews/intset.py): memory must not grow with the site.
+        # Legacy archive articles are in them as -N (spiders/archive.py).
         self.seen_in_listing: dict[str, IntSet] = {}
         self.requested = IntSet()
         self.article_requests = 0  # against YDD_MAX_ARTICLE_REQUESTS
@@ -83,7 +90,7 @@ class ArticlesSpider(SiteSpider):
         datasets.start_run()
         store = datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
-                         or self.max_pages)
+                         or self.max_pages or self.legacy_ids)
         if store is not None and not self.full:
             self.known = store.known_article_nos()
             self.stop_at_known = store.get_state(LISTINGS_COMPLETE) == "1"
@@ -92,9 +99,12 @@ class ArticlesSpider(SiteSpider):
                 "paging stops at known articles" if self.stop_at_known
                 else "the last full walk did not finish, so listings are walked to their end",
             )
-        if store is not None and walks_all:
-            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
-            datasets.walks_all_listings = True
+        self.walks_all = walks_all
+        if self.legacy_ids:
+            for n in self.legacy_ids:
+                req = self.legacy_request(n, from_ids=True)
+                if req is not None:
+                    yield req
         if self.ids:
             for no in self.ids:
                 if no in self.known:
@@ -111,7 +121,25 @@ class ArticlesSpider(SiteSpider):
                 errback=self.on_home_sections_failure, meta={"ydd_kind": "home"},
                 dont_filter=True,
             )
-        elif self.stop_at_known and store.get_state(ALL_LISTING) == "1":
+        elif self.legacy_ids:
+            pass
+        elif walks_all and store is not None and self.stop_at_known and self.rss_first_due(store):
+            for req in self.feed_requests(store):  # RSS first (spiders/archive.py)
+                yield req
+        else:
+            for req in self.begin_listing_walk():
+                yield req
+
+    def begin_listing_walk(self):
+        """The walk of the listings: from the all-articles listing when the last walk found
+        it working (incremental), else from the home page's menu."""
+        datasets = Datasets.of(self.crawler)
+        store = datasets.store
+        if store is not None and self.walks_all:
+            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
+            store.set_state(STATE_WALKED_AT, utc_now())
+            datasets.walks_all_listings = True
+        if self.stop_at_known and store is not None and store.get_state(ALL_LISTING) == "1":
             self.logger.info("incremental: starting from the all-articles listing")
             yield self.all_listing_request()
         else:
@@ -187,6 +215,10 @@ class ArticlesSpider(SiteSpider):
 
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
+        store = Datasets.of(self.crawler).store
+        if store is not None:  # where the RSS-first step of later crawls reads the feed
+            store.set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
+        yield from self.follow_legacy_links(response)
         sections = extract_section_links(response.url, response.text)
         self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
         self.logger.info("sections in the menu: %s", ", ".join(f"{s} {n}" for s, n, _ in sections))
@@ -211,6 +243,7 @@ class ArticlesSpider(SiteSpider):
             if chain == "all" and page == 1:
                 yield from self.without_all_listing()
             return
+        yield from self.follow_legacy_links(response)
         listing = extract_listing(response.url, response.text)
         progress.note_listing(stats, chain, page, listing.page_urls)
         if chain == "all" and page == 1:
@@ -322,6 +355,7 @@ class ArticlesSpider(SiteSpider):
         url = site.article_url(self.site_url, no)
         problem = self.http_problem(response)
         page = None
+        yield from self.follow_legacy_links(response)
         if problem is None:
             decoded = self.decode(response)  # undecodable pages are rejects, never mojibake
             problem = decoded.problem
@@ -333,9 +367,19 @@ class ArticlesSpider(SiteSpider):
             elif not (page.article.title and page.article.body):
                 # YDD_RENDER: render it once through the browser, or reject it with why
                 instead = render.fallback(self, response, page)
-                if instead is not None:
+                if isinstance(instead, scrapy.Request) or (
+                        instead is not None and not self.mobile_fallback_on()):
                     yield instead
                     return
+                if self.mobile_fallback_on():  # the mobile page may hold it (archive.py)
+                    reasons = instead.reasons if instead is not None else [
+                        f"missing {f}" for f in ("title", "body") if not getattr(page.article, f)]
+                    yield self.mobile_request(no, from_ids, reasons, listed)
+                    return
+        if problem and self.mobile_fallback_on() and problem in ("http 404", "http 410",
+                                                                  "soft-404"):
+            yield self.mobile_request(no, from_ids, [problem], listed)
+            return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):
                 stats.inc_value("ydd/ids/missing")
