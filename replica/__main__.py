@@ -7,13 +7,15 @@ import json
 import sys
 
 from replica.generate import DEFAULT_ARTICLES, DEFAULT_SEED, FAULTS, Replica
+from replica.layout_faults import LAYOUT_FAULTS
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--articles", type=int, default=DEFAULT_ARTICLES, help="number of articles")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--faults", default="",
-                   help=f"comma-separated fault modes, NAME or NAME:EVERY ({', '.join(FAULTS)})")
+                   help=f"comma-separated fault modes, NAME or NAME:EVERY ({', '.join(FAULTS)}); "
+                        f"layout faults hit every page ({', '.join(LAYOUT_FAULTS)})")
     p.add_argument("--js-bodies", type=float, default=0.0,
                    help="fraction of article pages whose body is written by a script")
     p.add_argument("--js-mode", default="load", choices=("load", "delayed", "fetched", "mixed"),
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--log", action="store_true", help="print an access log on stderr")
     s.add_argument("--missing", action="append", default=[], metavar="PATH",
                    help="a path the site lacks (404), e.g. /news/article_list_all.html")
+    s.add_argument("--empty-listings-from", type=int, default=0, metavar="PAGE",
+                   help="listing pages from PAGE on answer their first request with no entries")
     t = sub.add_parser("truth", help="write the truth records as JSON Lines")
     t.add_argument("--site", required=True, help="site root the URLs are made under")
     _common(t)
@@ -79,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         from replica.server import serve
 
-        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing))
+        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing),
+              empty_listings_from=args.empty_listings_from)
         return 0
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     if args.cmd == "ledger":

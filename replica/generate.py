@@ -300,7 +300,10 @@ class Replica:
             raise ValueError("articles must be >= 1")
         self.n = int(articles)
         self.seed = seed
-        self.faults = parse_faults(faults)
+        from replica import layout_faults  # page-wide faults: the site's layout changed
+
+        article_faults, self.layout_faults = layout_faults.split(faults)
+        self.faults = parse_faults(article_faults)
         self.js_bodies = float(js_bodies)
         if js_mode not in JS_MODES:
             raise ValueError(f"js_mode {js_mode!r}: expected one of {', '.join(JS_MODES)}")

@@ -7,6 +7,7 @@ Stateful behaviour (first-request faults, delays, dropped connections) is applie
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import random
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit
 
-from replica import archive
+from replica import archive, layout_faults
 from replica import words as W
 from replica.generate import (
     PER_PAGE,
@@ -514,6 +515,17 @@ def _int(q: dict, key: str, default: int | None = None) -> int | None:
 
 def route(rep: Replica, path_qs: str, root: str) -> Page:
     """Render the page at `path_qs` (path + query); `root` = scheme://host[:port] for canonicals."""
+    page = _route(rep, path_qs, root)
+    if rep.layout_faults and page.kind == "article" and page.status == 200 and page.body:
+        no = _int(parse_qs(urlsplit(path_qs).query), "no")
+        i = rep.index_of(no) if no is not None else None
+        if i is not None and page.content_type.startswith("text/html"):
+            text = layout_faults.apply(rep, i, page.body.decode("utf-8"))
+            page = dataclasses.replace(page, body=text.encode("utf-8"))
+    return page
+
+
+def _route(rep: Replica, path_qs: str, root: str) -> Page:
     parts = urlsplit(path_qs)
     path, q = parts.path, parse_qs(parts.query)
     html_page = lambda s, kind, **kw: Page(200, s.encode("utf-8"), kind, **kw)  # noqa: E731

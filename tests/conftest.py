@@ -116,6 +116,76 @@ def without(records: list[dict], *keys: str) -> list[dict]:
     return [{k: v for k, v in r.items() if k not in keys} for r in records]
 
 
+# --- alert receivers: a real SMTP server and a real HTTP endpoint, both on loopback ----------
+@dataclass
+class Mailbox:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)  # email.message.Message, as received
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps every message."""
+    import email
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self, box):
+            self.box = box
+
+        async def handle_DATA(self, server, session, envelope):
+            self.box.messages.append(email.message_from_bytes(envelope.content))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    box = Mailbox("127.0.0.1", port)
+    controller = Controller(Keep(box), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@dataclass
+class Hook:
+    url: str
+    posts: list = field(default_factory=list)  # decoded JSON bodies
+
+
+@pytest.fixture
+def webhook_server():
+    """A real HTTP server on loopback that records every JSON POST (a chat webhook)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hook = Hook("")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            hook.posts.append(json.loads(body.decode("utf-8")))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hook.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/yddnews"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    yield hook
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="session")
 def replica_store(tmp_path_factory) -> Path:
     """A store made by one real crawl of a 120-article replica, shared by the tests that only

@@ -275,7 +275,8 @@ def content_wait(settings) -> list:
 
 # --- the fallback hook ----------------------------------------------------------------------
 def missing_content(article) -> list[str]:
-    return [name for name in ("title", "body") if not getattr(article, name)]
+    """What a complete article needs and this one lacks (the one definition: Article.missing)."""
+    return article.missing()
 
 
 def fallback(spider, response, page):

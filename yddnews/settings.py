@@ -78,16 +78,40 @@ ITEM_PIPELINES = {
     "yddnews.pipelines.CleanArticle": 200,
     "yddnews.pipelines.ValidateArticle": 300,  # failing items become Reject records
     "yddnews.pipelines.DropDuplicates": 400,
-    "yddnews.pipelines.StoreItems": 500,
+    "yddnews.pipelines.SkipUnchangedRefresh": 450,  # refresh window: unchanged -> not exported
     "yddnews.pipelines.WriteRejects": 900,  # Reject records -> rejects feed, not exported
 }
 EXTENSIONS = {
+    # The crawl's lifecycle: built first, it locks the store and opens the outputs before any
+    # feed is opened, writes the store, and decides whether the listing walk is complete.
+    "yddnews.outputs.lifecycle.CrawlLifecycle": -100,
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
-    "yddnews.monitors.CrawlMonitors": 400,  # end-of-crawl checks; before the summary
+    "yddnews.crawlchecks.CrawlChecks": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
     "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
+
+SPIDER_MIDDLEWARES = {
+    "yddnews.outputs.lifecycle.RecordCallbackErrors": 25,  # a raising callback -> a reject
+}
+
+# --- No silent loss (yddnews/outputs/lifecycle.py) ----------------------------------------
+# Recorded rejects (the store's rejects table) are fetched again by later crawls that walk the
+# listings. `failed` ones (timeouts, exceptions, rendering): at most this many attempts in all,
+YDD_REJECT_MAX_ATTEMPTS = 5
+# the n-th retry no sooner than this many seconds * 2**(n-1) after the last attempt.
+YDD_REJECT_RETRY_BACKOFF = 600
+# `gone` ones (404, soft-404, no article): checked again after this many days.
+YDD_REJECT_GONE_RECHECK_DAYS = 7
+# Refresh window: incremental crawls fetch again the stored articles published in the last N
+# days (counted back from the newest stored article), so edits and deletions are seen. 0 = off.
+YDD_REFRESH_DAYS = 3
+# A listing page without entries where entries were expected is fetched again this many times
+# before it counts as a failed listing page (the walk is then incomplete).
+YDD_EMPTY_LISTING_RETRIES = 2
+# Article numbers whose extraction raises on purpose: for tests of failure handling only.
+YDD_DEBUG_RAISE_ON = []
 
 # --- Rendering (scrapy-playwright) ------------------------------------------------------
 # never: plain HTTP only; fallback: render only pages whose plain fetch lacks the article;
@@ -104,16 +128,50 @@ YDD_RENDER_WAIT_SECONDS = 10.0
 # exists: headless, images/fonts/media and every non-site host aborted in the browser. Set any
 # PLAYWRIGHT_* setting here or with -s to override its default there.
 
-# --- Monitoring -------------------------------------------------------------------------
-# End-of-crawl checks (yddnews/monitors.py); a failed one is an ERROR in the log, a line in the
-# summary, and `scrapy crawl` exits 1.
+# --- Checks (yddnews/checks.py) and alerts (yddnews/alerts.py) ---------------------------
+# End-of-crawl checks judged against the store's history; a failed one is an ERROR in the log,
+# lines in the summary, an alert, and `scrapy crawl` exits 1. False = no checks, no alerts.
 YDD_MONITORS = True
-# Minimum share of exported articles with each field non-empty.
-YDD_MONITOR_COVERAGE = {"title": 1.0, "published_at": 1.0, "body": 1.0, "reporters": 0.9}
-# Maximum share of rejects among all records (exported + rejected).
-YDD_MONITOR_MAX_REJECT_SHARE = 0.1
-# Maximum share of HTTP 4xx/5xx responses (retried ones included) among all responses.
-YDD_MONITOR_MAX_HTTP_ERROR_SHARE = 0.1
+# Expected share of articles with each field non-empty, used while the store holds no history
+# of the field (fewer than YDD_CHECK_MIN_HISTORY articles); a share in 0..1 per contract field.
+YDD_MONITOR_COVERAGE = {
+    "article_no": 1.0, "url": 1.0, "section": 0.9, "title": 1.0, "published_at": 1.0,
+    "body": 1.0, "reporters": 0.8,
+}
+# Expected bad share of the other signals while there is no history (0..1 each): pages without
+# weather, article pages with no article, fallback text path, source disagreement (per field),
+# requests failed for good, articles with U+FFFD.
+YDD_MONITOR_MAX_SHARE = {
+    "weather": 0.05, "no_article": 0.05, "fallback_path": 0.2, "disagree": 0.1,
+    "fetch_failures": 0.05, "encoding": 0.0,
+}
+# A share fails when its binomial tail probability under the expected share is below this.
+YDD_CHECK_ALPHA = 0.0001
+# The expected bad share is never taken below this (one odd page in fifty is no layout change).
+YDD_CHECK_FLOOR = 0.02
+# Shares of fewer samples are "not judged"; history of fewer samples is not used.
+YDD_CHECK_MIN_SAMPLE = 5
+YDD_CHECK_MIN_HISTORY = 30
+# Callback exceptions and other ERROR log lines tolerated in one crawl.
+YDD_CHECK_MAX_EXCEPTIONS = 0
+YDD_CHECK_MAX_ERROR_LINES = 0
+# Check names not to run, e.g. ["coverage:section"] after the site dropped section labels.
+YDD_CHECKS_SKIP = []
+# Alerts: sent when a check fails or a crawl dies, by e-mail and/or a webhook; empty = off.
+YDD_ALERT_WEBHOOK_URL = ""  # JSON POST {"text": ...} (Slack/Mattermost incoming webhook)
+YDD_ALERT_SMTP_HOST = ""
+YDD_ALERT_SMTP_PORT = 25
+YDD_ALERT_SMTP_USER = ""  # empty = no login
+YDD_ALERT_SMTP_PASSWORD = ""  # better: the environment variable of the same name
+YDD_ALERT_SMTP_STARTTLS = False
+YDD_ALERT_EMAIL_FROM = ""  # empty = yddnews@<hostname>
+YDD_ALERT_EMAIL_TO = []  # addresses (a list, or comma-separated with -s)
+# At most one alert per failing condition per this many seconds; then one "recovered" message.
+YDD_ALERT_PERIOD = 86400
+YDD_ALERT_TIMEOUT = 10  # seconds for the SMTP server or webhook to answer
+# The site must accept a TCP connection within this many seconds before a crawl starts;
+# otherwise the crawl ends at once with one line (no network? try ./demo.sh). 0 = no check.
+YDD_CONNECT_CHECK_TIMEOUT = 5
 
 # --- The whole archive (issue 14: spiders/archive.py, extract/legacy.py, extract/mobile.py) ---
 # Try /mobile/article.html?no=N when the desktop page of an article is missing or holds no

@@ -1,25 +1,66 @@
-"""`scrapy crawl`, with an exit status that tells cron and Scrapyd a crawl went wrong, and spider
-arguments checked before anything starts.
+"""`scrapy crawl`, with a refused start in one line and an exit status that tells cron, systemd
+and Scrapyd a crawl went wrong.
 
-Scrapy's own command exits 0 whenever the crawler started. This one also exits 1 when an
-end-of-crawl monitor failed (yddnews/monitors.py sets the stat `ydd/monitors/failed`), so a
-layout change of the site is noticed the day it happens. Everything else is Scrapy's.
+Before the crawler exists (so before Scrapy's start-up log lines and before anything is
+fetched): settings and spider arguments are validated (yddnews/validate.py: one line, exit 2)
+and the site must accept a TCP connection within YDD_CONNECT_CHECK_TIMEOUT seconds (one line,
+exit 1, and an alert if alerts are configured). After the crawl: exit 1 when a check failed
+(yddnews/crawlchecks.py sets `ydd/checks/failed`). Exit 1 too when the lifecycle
+refused the start (store taken: one line, no file touched) or set `ydd/lifecycle/failed` (a
+failed write, a raising callback, articles unaccounted for). Everything else is Scrapy's.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
-FAILED_STAT = "ydd/monitors/failed"
+from yddnews import alerts, validate
+from yddnews import stats as S
+from yddnews.crawlchecks import FAILED_STAT
+from yddnews.outputs.datasets import StartRefused
+from yddnews.spiders.base import SiteSpider
+
+logger = logging.getLogger(__name__)
 REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
+
+
+def refuse(message: str, exit_code: int) -> None:
+    print(f"yddnews: {message}", file=sys.stderr)
+    sys.exit(exit_code)
 
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
-        return "Run a spider; exit 1 if it failed to start or a monitor failed"
+        return "Run a spider; exit 2 on bad arguments, 1 if it failed to start or a check failed"
+
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # run() says what is wrong
+        try:
+            self._validate(args[0], opts.spargs)
+        except validate.StartupError as exc:
+            if exc.exit_code == 1 and self.settings.getbool("YDD_MONITORS"):
+                alerts.notify(self.settings, args[0], {alerts.UNREACHABLE: str(exc)}, [],
+                              str(exc))
+            refuse(str(exc), exc.exit_code)
+
+    def _validate(self, name: str, spargs: dict) -> None:
+        validate.check_settings(self.settings, spargs)
+        try:
+            spidercls = get_spider_loader(self.settings).load(name)
+        except KeyError:
+            return  # Scrapy itself reports an unknown spider
+        validate.check_spider_arguments(name, spidercls, spargs)
+        timeout = self.settings.getfloat("YDD_CONNECT_CHECK_TIMEOUT")
+        if timeout > 0 and issubclass(spidercls, SiteSpider) and getattr(
+                spidercls, "fetches_site", True):
+            validate.check_reachable(self.settings.get("YDD_SITE_URL"), timeout)
 
     def run(self, args, opts) -> None:
         if len(args) < 1:
@@ -27,17 +68,23 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
-        self._check_arguments(args[0], opts.spargs)
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
+        refused: list[str] = []
+        _trap_refusal(running, refused)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
+        if refused:
+            logger.error("not started: %s", refused[0])
+            self.exitcode = 1
+        elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(REFUSED_STAT):
             # the crawl refused to start its work (e.g. unknown sections): a usage error
             print(f"error: {crawler.stats.get_value(REFUSED_STAT)}", file=sys.stderr)
             self.exitcode = 2
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
+            self.exitcode = 1
+        elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):
             self.exitcode = 1
 
     def _check_arguments(self, name: str, spargs: dict) -> None:
@@ -50,3 +97,27 @@ class Command(ScrapyCrawlCommand):
             spidercls(**spargs)
         except ValueError as exc:
             raise UsageError(f"{name}: {exc}", print_help=False) from None
+
+
+def _trap_refusal(running, refused: list[str]) -> None:
+    """A StartRefused from the lifecycle is a one-line message, not an unhandled traceback."""
+    if hasattr(running, "addErrback"):  # a Twisted Deferred (CrawlerProcess)
+        def on_error(failure):
+            if failure.check(StartRefused):
+                refused.append(str(failure.value))
+                return None
+            return failure
+
+        running.addErrback(on_error)
+    elif hasattr(running, "add_done_callback"):  # an asyncio Task (AsyncCrawlerProcess)
+        def done(task) -> None:
+            if task.cancelled():
+                return
+            exc = task.exception()  # retrieved: asyncio does not log it again
+            if isinstance(exc, StartRefused):
+                refused.append(str(exc))
+            elif exc is not None:
+                logger.error("the crawl failed to start: %s: %s", type(exc).__name__, exc,
+                             exc_info=exc)
+
+        running.add_done_callback(done)

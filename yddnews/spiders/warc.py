@@ -41,6 +41,7 @@ def field_hashes(row: dict) -> dict[str, str]:
 
 class WarcSpider(SiteSpider):
     name = "warc"
+    fetches_site = False  # reads WARC files: no reachability check (commands/crawl.py)
     custom_settings = {"ROBOTSTXT_OBEY": False, "YDD_WARC": ""}  # nothing is fetched
 
     def __init__(self, path=None, reextract=None, **kwargs):

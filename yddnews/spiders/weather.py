@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import scrapy
 
+from yddnews import checks
 from yddnews.extract import extract_weather_html
 from yddnews.items import Reject
-from yddnews.outputs.datasets import Datasets
 from yddnews.spiders.base import SiteSpider, utc_now
 
 
@@ -18,7 +18,6 @@ class WeatherSpider(SiteSpider):
     name = "weather"
 
     async def start(self):
-        Datasets.of(self.crawler).start_run()
         yield scrapy.Request(
             self.site_url + "/", callback=self.parse, errback=self.on_failure,
             meta={"ydd_kind": "home"}, dont_filter=True,
@@ -37,6 +36,7 @@ class WeatherSpider(SiteSpider):
         if not readings:
             yield Reject(response.url, ["no weather widget found on the page"])
             return
+        self.crawler.stats.inc_value(checks.WEATHER_WITH)  # evidence for yddnews/checks.py
         fetched_at = utc_now()
         for reading in readings:
             reading.fetched_at = fetched_at
