@@ -18,6 +18,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                         f"layout faults hit every page ({', '.join(LAYOUT_FAULTS)})")
     p.add_argument("--js-bodies", type=float, default=0.0,
                    help="fraction of article pages whose body is written by a script")
+    p.add_argument("--js-mode", default="load", choices=("load", "delayed", "fetched", "mixed"),
+                   help="how the script writes it: at load, by a 1.5 s timer, from a fetch() of "
+                        "/news/ajax.php, or each in turn (mixed)")
+    p.add_argument("--variety", action="store_true",
+                   help="more forms of the CMS: the real 2018 weather-widget skin on some pages")
     # replica/archive.py
     p.add_argument("--legacy", type=int, default=0,
                    help="articles in the legacy /ezview/ archive (EUC-KR pages), 0 = none")
@@ -64,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
-                  js_bodies=args.js_bodies, legacy=args.legacy, mobile_only=args.mobile_only,
+                  js_bodies=args.js_bodies, js_mode=args.js_mode, variety=args.variety,
+                  legacy=args.legacy, mobile_only=args.mobile_only,
                   rss=not args.no_rss)
         if args.first_no is not None:
             kw["first_no"] = args.first_no

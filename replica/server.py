@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 from replica.generate import Replica, _h
 from replica.render import Page, route
 
+# delay of /news/ajax.php body fragments: they arrive well after the page's load event
+LATE_FRAGMENT_SECONDS = 2.5
 
 class Site:
     """A replica plus the server-side state: page cache, fault memory, request counters."""
@@ -155,6 +157,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = without_entries(body)
             if f == "slow":
                 time.sleep(rep.slow_seconds)
+            if f == "late":  # a script-fetched body fragment that takes its time (render.py)
+                time.sleep(LATE_FRAGMENT_SECONDS)
             site.count(page.kind, status)
             self._send(status, body, page.content_type, head_only, page.location,
                        drop=f == "drop" and status == 200)

@@ -120,6 +120,9 @@ YDD_RENDER = "fallback"
 # Browser executable; empty = /usr/bin/chromium if present, else Playwright's own browser.
 # Without any browser, pages that need rendering are rejected and the crawl goes on.
 YDD_CHROMIUM = ""
+# How long a rendered page may take to fill its body container (a body written by a timer or
+# fetched by a script after load); read once it holds text or when this runs out. Default 10.
+YDD_RENDER_WAIT_SECONDS = 10.0
 # scrapy-playwright's download handler (DOWNLOAD_HANDLERS http/https) and its PLAYWRIGHT_*
 # settings are installed by yddnews.render.configure only when YDD_RENDER != never and a browser
 # exists: headless, images/fonts/media and every non-site host aborted in the browser. Set any
