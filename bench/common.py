@@ -83,13 +83,14 @@ class SavedPage:
     truth: dict  # the truth record (Article fields; fetched_at None)
 
 
-def replica_pages(articles: int, seed: int = 1, site: str = SITE) -> Iterator[SavedPage]:
+def replica_pages(articles: int, seed: int = 1, site: str = SITE,
+                  variety: bool = False) -> Iterator[SavedPage]:
     """Every truth article page of an `articles`-article replica, rendered in-process exactly as
-    `replica serve` sends it (no faults, no script-written bodies)."""
+    `replica serve` sends it (no faults, no script-written bodies; `variety`: `--variety`)."""
     from replica.generate import Replica
     from replica.render import route
 
-    rep = Replica(articles=articles, seed=seed)
+    rep = Replica(articles=articles, seed=seed, variety=variety)
     for i in range(rep.n):
         if rep.reject_reason(i):
             continue

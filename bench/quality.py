@@ -19,6 +19,10 @@ Metrics, per skin and overall (the floor applies to the worst of them):
 - body F1: 4-word shingles of the body (whitespace tokens), precision/recall/F1 over the shingle
   multisets of each page, mean (and min) over pages — the Zyte article-extraction-benchmark metric.
 - seed: the checks of issue 3 on the one real page we have (../shared/seed/*.txt).
+- sources agree: per field, the share of pages where the DOM path and the text path give the
+  same value, and where the DOM value agrees with the page's listing entry (the cross-checks of
+  yddnews/extract/evidence.py find no disagreement). The replica runs with `--variety` (the
+  real 2018 widget skin on a third of the pages).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, body_prf, mean, replica_pages, table  # noqa: E402
+from bench.common import ROOT, SITE, body_prf, mean, replica_pages, table  # noqa: E402
 
 FLOORS_FILE = Path(__file__).with_name("quality_floors.json")
 FIELDS = ("article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
@@ -62,12 +66,23 @@ def evaluate(articles: int, seed: int = 1) -> dict[str, dict[str, Group]]:
     from yddnews.extract import extract_article_html, extract_article_text, render_text
 
     out: dict[str, dict[str, Group]] = {p: defaultdict(Group) for p in PATH_FIELDS}
-    for page in replica_pages(articles, seed):
+    entries = listing_entries(articles, seed)
+    for page in replica_pages(articles, seed, variety=True):
+        dom_page = extract_article_html(page.url, page.html, listing=entries.get(page.no))
         got = {
-            "dom": asdict(extract_article_html(page.url, page.html).article),
+            "dom": asdict(dom_page.article),
             "text": asdict(extract_article_text(
                 page.url, render_text(page.html, captions=False)).article),
         }
+        agree = out.setdefault("agree", defaultdict(Group))
+        for key in (page.skin, "all"):
+            g = agree[key]
+            g.pages += 1
+            for name in AGREE_FIELDS:
+                if got["dom"][name] == got["text"][name]:
+                    g.correct[f"dom_text/{name}"] += 1
+                if name in LISTING_FIELDS and name not in dom_page.disagreements:
+                    g.correct[f"dom_listing/{name}"] += 1
         for path, art in got.items():
             f1 = body_prf(page.truth["body"], art["body"]).f1
             for key in (page.skin, "all"):
@@ -80,6 +95,36 @@ def evaluate(articles: int, seed: int = 1) -> dict[str, dict[str, Group]]:
                     elif key == "all" and len(g.examples) < 5:
                         g.examples.append((page.url, name, page.truth[name], art[name]))
     return out
+
+
+AGREE_FIELDS = ("section", "title", "subtitle", "published_at", "modified_at", "reporters",
+                "reporter_emails", "body")
+LISTING_FIELDS = ("section", "title", "published_at", "reporters", "body")  # evidence.py
+
+
+def agreement_metrics() -> list[str]:
+    return ([f"dom_text/{n}" for n in AGREE_FIELDS]
+            + [f"dom_listing/{n}" for n in LISTING_FIELDS])
+
+
+def listing_entries(articles: int, seed: int = 1) -> dict:
+    """Each article's entry as the all-articles listing shows it (the replica's listing pages,
+    read by the listing extractor): the `listing` source of the cross-checks."""
+    from replica.generate import Replica
+    from replica.render import route
+    from yddnews.extract import extract_listing
+
+    rep = Replica(articles=articles, seed=seed)
+    entries: dict = {}
+    page = 1
+    while True:
+        url = f"/news/article_list_all.html?page={page}"
+        found = extract_listing(SITE + url, route(rep, url, SITE).body).entries
+        fresh = [e for e in found if e.article_no not in entries]
+        if not fresh:
+            return entries
+        entries.update((e.article_no, e) for e in fresh)
+        page += 1
 
 
 # --------------------------------------------------------------------------- the seed page
@@ -120,6 +165,10 @@ def achieved(results: dict[str, dict[str, Group]], seeds: dict[str, list]) -> di
     """Flat {"path/metric": value}; each value is the worst over the skins and overall."""
     flat: dict[str, float] = {}
     for path, groups in results.items():
+        if path == "agree":
+            for name in agreement_metrics():
+                flat[f"agree/{name}"] = min(g.accuracy(name) for g in groups.values())
+            continue
         for name in PATH_FIELDS[path]:
             flat[f"{path}/{name}"] = min(g.accuracy(name) for g in groups.values())
         flat[f"{path}/body_f1_mean"] = min(mean(g.f1s) for g in groups.values())
@@ -177,6 +226,14 @@ def pin(values: dict[str, float], doc: dict, note: str) -> dict:
 def report(results, seeds, values, floors) -> str:
     lines = []
     for path, groups in results.items():
+        if path == "agree":
+            names = agreement_metrics()
+            rows = [[key, groups[key].pages] + [f"{groups[key].accuracy(n):.4f}" for n in names]
+                    for key in (*SKINS, "all") if key in groups]
+            lines.append("\nsources agree (share of pages): DOM vs rendered text, DOM vs listing"
+                         " entry (no ydd/disagree/<field>)")
+            lines.append(table(rows, ["skin", "pages", *names]))
+            continue
         names = PATH_FIELDS[path]
         rows = []
         for key in (*SKINS, "all"):

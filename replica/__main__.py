@@ -18,6 +18,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                         f"layout faults hit every page ({', '.join(LAYOUT_FAULTS)})")
     p.add_argument("--js-bodies", type=float, default=0.0,
                    help="fraction of article pages whose body is written by a script")
+    p.add_argument("--js-mode", default="load", choices=("load", "delayed", "fetched", "mixed"),
+                   help="how the script writes it: at load, by a 1.5 s timer, from a fetch() of "
+                        "/news/ajax.php, or each in turn (mixed)")
+    p.add_argument("--variety", action="store_true",
+                   help="more forms of the CMS: the real 2018 weather-widget skin on some pages")
     # replica/archive.py
     p.add_argument("--legacy", type=int, default=0,
                    help="articles in the legacy /ezview/ archive (EUC-KR pages), 0 = none")
@@ -40,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--log", action="store_true", help="print an access log on stderr")
     s.add_argument("--missing", action="append", default=[], metavar="PATH",
                    help="a path the site lacks (404), e.g. /news/article_list_all.html")
+    s.add_argument("--empty-listings-from", type=int, default=0, metavar="PAGE",
+                   help="listing pages from PAGE on answer their first request with no entries")
     t = sub.add_parser("truth", help="write the truth records as JSON Lines")
     t.add_argument("--site", required=True, help="site root the URLs are made under")
     _common(t)
@@ -62,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
-                  js_bodies=args.js_bodies, legacy=args.legacy, mobile_only=args.mobile_only,
+                  js_bodies=args.js_bodies, js_mode=args.js_mode, variety=args.variety,
+                  legacy=args.legacy, mobile_only=args.mobile_only,
                   rss=not args.no_rss)
         if args.first_no is not None:
             kw["first_no"] = args.first_no
@@ -75,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "serve":
         from replica.server import serve
 
-        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing))
+        serve(rep, port=args.port, log=args.log, missing=frozenset(args.missing),
+              empty_listings_from=args.empty_listings_from)
         return 0
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     if args.cmd == "ledger":

@@ -31,6 +31,7 @@ SERVED_FIRST_DAY = date(2025, 12, 31)  # header dates: 4 consecutive days from h
 SERVED_DAYS = 4
 SNAPSHOT_OF_DAY = (0, 1, 1, 2)  # days 1 and 2 share one weather snapshot (the shared cache)
 PER_PAGE = 12
+JS_MODES = ("load", "delayed", "fetched", "mixed")
 
 SKINS = ("arv_001", "arv_001_01", "arv_005_01", "arv_008")
 COPYRIGHT_EN = "Copyright @2015 영등포신문 Corp. All rights reserved."
@@ -288,6 +289,8 @@ class Replica:
         js_bodies: float = 0.0,
         timeout_seconds: float = 10.0,
         slow_seconds: float = 0.5,
+        js_mode: str = "load",
+        variety: bool = False,
         legacy: int = 0,
         mobile_only: float = 0.0,
         rss: bool = True,
@@ -302,6 +305,13 @@ class Replica:
         article_faults, self.layout_faults = layout_faults.split(faults)
         self.faults = parse_faults(article_faults)
         self.js_bodies = float(js_bodies)
+        if js_mode not in JS_MODES:
+            raise ValueError(f"js_mode {js_mode!r}: expected one of {', '.join(JS_MODES)}")
+        # how a script writes a JS body: at DOMContentLoaded, by a timer 1.5 s later, from a
+        # fetch() of /news/ajax.php, or each of them in turn
+        self.js_mode = js_mode
+        # more forms of the CMS: the real 2018 widget skin on some pages (replica/skins.py)
+        self.variety = bool(variety)
         self.timeout_seconds = float(timeout_seconds)
         self.slow_seconds = float(slow_seconds)
         # replica/archive.py: legacy /ezview/ articles, mobile-only share, RSS feeds on/off

@@ -91,7 +91,39 @@ def deco(text: str, rng: random.Random, p: float = 0.05) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # common blocks
+# the real 2018 widget skin's condition codes (docs/SITE.md); other words keep their text
+ICON_2018 = {"맑음": "iw01", "구름조금": "iw02", "구름많음": "iw03", "흐림": "iw04", "연무": "iw18"}
+
+
+def header_2018(rep: Replica, key: str) -> str:
+    """The header with the real 2018 widget markup: `p.today_txt` date, `ul.weather_slide` of
+    `li.icon_w` items, the condition in a `span.iwNN` (`iw00` + `-` = none), `a.wc` caption."""
+    d_idx = rep.served_day_index(key)
+    day = date.fromordinal(SERVED_FIRST_DAY.toordinal() + d_idx)
+    lis = []
+    for station, cond, temp in rep.weather_snapshot(d_idx):
+        code = ICON_2018.get(cond, "iw99") if cond else "iw00"
+        lis.append(f'<li class="icon_w"><span class="{code}">{cond or "-"}</span>'
+                   f"{station} {temp:.1f}℃</li>")
+    suffix = "ico01" if _h(rep.seed, "ico", key) % 2 else "ico02"
+    gnb = "".join(
+        f'<li><a href="/news/section_list_all.html?sec_no={s}">{name}</a></li>'
+        for s, name in W.SECTIONS.items()
+    )
+    return (
+        '<div id="header">'
+        f'<p class="today_txt">{day:%Y.%m.%d} ({WEEKDAYS[day.weekday()]})</p>\n'
+        f'<div class="weather_box wt02 {suffix}">'
+        f'<ul class="weather_slide" id="weather_slide_{_h(rep.seed, "slide", key) % 90000 + 10000}">'
+        + "".join(lis) + '</ul><a href="http://www.kma.go.kr/" class="wc">기상청 제공</a></div>\n'
+        '<h1 class="logo"><a href="/"><img src="/images/logo.png" alt="영등포신문"></a></h1>\n'
+        f'<ul id="gnb">{gnb}</ul>\n</div>\n'
+    )
+
+
 def header(rep: Replica, key: str, icon: bool) -> str:
+    if rep.variety and _h(rep.seed, "skin2018", key) % 3 == 0:
+        return header_2018(rep, key)
     d_idx = rep.served_day_index(key)
     day = date.fromordinal(SERVED_FIRST_DAY.toordinal() + d_idx)
     lis = []
@@ -292,13 +324,7 @@ def article_page(rep: Replica, i: int, root: str, charset: str = "utf-8",
     sub = f'<h3 class="sub_title">{esc(art.subtitle)}</h3>' if art.subtitle else ""
     inner = body_html(art, rng)
     if m.js_body:
-        payload = json.dumps(inner, ensure_ascii=False).replace("</", "<\\/")
-        body = (
-            '<div class="smartOutput"></div>\n'
-            "<script>document.addEventListener('DOMContentLoaded', function () {"
-            "document.querySelector('#news_body_area .smartOutput').innerHTML = "
-            f"{payload};}});</script>"
-        )
+        body = js_body(rep, art, inner)
     elif skin == "arv_008":
         body = inner
     else:
@@ -322,6 +348,38 @@ def article_page(rep: Replica, i: int, root: str, charset: str = "utf-8",
         FOOTER,
     ]
     return "".join(out)
+
+
+JS_DELAY_MS = 3000
+JS_TARGET = "document.querySelector('#news_body_area .smartOutput').innerHTML"
+
+
+def js_mode_of(rep: Replica, no: int) -> str:
+    if rep.js_mode != "mixed":
+        return rep.js_mode
+    return ("load", "delayed", "fetched")[_h(rep.seed, "jsmode", no) % 3]
+
+
+def js_body(rep: Replica, art: Article, inner: str) -> str:
+    """An empty body container and the script that fills it: at DOMContentLoaded (`load`), by a
+    timer JS_DELAY_MS after load (`delayed`), or with a fetch() of the fragment (`fetched`)."""
+    mode = js_mode_of(rep, art.no)
+    if mode == "fetched":
+        script = (f"fetch('/news/ajax.php?mode=get_body&no={art.no}')"
+                  f".then(function (r) {{ return r.text(); }})"
+                  f".then(function (t) {{ {JS_TARGET} = t; }});")
+    else:
+        payload = json.dumps(inner, ensure_ascii=False).replace("</", "<\\/")
+        fill = f"{JS_TARGET} = {payload};"
+        if mode == "delayed":
+            fill = f"setTimeout(function () {{ {fill} }}, {JS_DELAY_MS});"
+        script = f"document.addEventListener('DOMContentLoaded', function () {{{fill}}});"
+    return f'<div class="smartOutput"></div>\n<script>{script}</script>'
+
+
+def body_fragment(rep: Replica, i: int) -> str:
+    """What /news/ajax.php?mode=get_body returns: the body HTML of a JS-body page."""
+    return body_html(rep.article(i), _rng(rep.seed, "deco", i))
 
 
 def mobile_page(rep: Replica, i: int, root: str) -> str:
@@ -511,6 +569,12 @@ def _route(rep: Replica, path_qs: str, root: str) -> Page:
             return Page(200, text.encode("utf-8"), "article", content_type=ctype, fault=f)
         pad = 3_000_000 if f == "large" else 0
         return html_page(article_page(rep, i, root, pad=pad), "article", fault=f)
+    if path == "/news/ajax.php" and (q.get("mode") or [""])[0] == "get_body":
+        no = _int(q, "no")
+        i = rep.index_of(no) if no is not None else None
+        if i is None:
+            return Page(404, not_found_page().encode(), "other")
+        return html_page(body_fragment(rep, i), "other", fault="late")
     if path == "/news/section_list_all.html":
         sec = _int(q, "sec_no")
         if sec not in W.SECTIONS:

@@ -8,23 +8,29 @@ dropped connections (drop). `/__stats` returns request counts as JSON (`?reset=1
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
 from collections import Counter, OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from replica.generate import Replica, _h
 from replica.render import Page, route
 
+# delay of /news/ajax.php body fragments: they arrive well after the page's load event
+LATE_FRAGMENT_SECONDS = 2.5
 
 class Site:
     """A replica plus the server-side state: page cache, fault memory, request counters."""
 
     def __init__(self, replica: Replica, cache_size: int = 8192,
-                 missing: frozenset[str] = frozenset()) -> None:
+                 missing: frozenset[str] = frozenset(), empty_listings_from: int = 0) -> None:
         self.replica = replica
+        # A transient glitch: listing pages from this page number on answer their first request
+        # with HTTP 200 and no entries (`serve --empty-listings-from 3`); 0 = never.
+        self.empty_listings_from = empty_listings_from
         # Paths this site does not have (404), e.g. the all-articles listing, which was seen only
         # on sister sites: `serve --missing /news/article_list_all.html`.
         self.missing = missing
@@ -57,6 +63,15 @@ class Site:
             self.stats[kind] += 1
             self.stats["total"] += 1
             self.stats[f"status_{status}"] += 1
+
+    def glitches_empty(self, page: Page, path_qs: str) -> bool:
+        """A listing page that answers this request without entries (empty-listings fault)."""
+        if not self.empty_listings_from or page.kind != "listing" or page.status != 200:
+            return False
+        number = parse_qs(urlsplit(path_qs).query).get("page", ["1"])[0]
+        if not number.isdigit() or int(number) < self.empty_listings_from:
+            return False
+        return self.first_time("empty-listing " + path_qs)
 
     def first_time(self, path_qs: str) -> bool:
         with self.lock:
@@ -138,8 +153,12 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if f == "timeout" and site.first_time(path_qs):
                 time.sleep(rep.timeout_seconds)
+            if site.glitches_empty(page, path_qs):
+                body = without_entries(body)
             if f == "slow":
                 time.sleep(rep.slow_seconds)
+            if f == "late":  # a script-fetched body fragment that takes its time (render.py)
+                time.sleep(LATE_FRAGMENT_SECONDS)
             site.count(page.kind, status)
             self._send(status, body, page.content_type, head_only, page.location,
                        drop=f == "drop" and status == 200)
@@ -156,10 +175,18 @@ class Handler(BaseHTTPRequestHandler):
                 raise
 
 
+_ENTRIES = re.compile(rb'(<ul class="art_list_all">).*?(</ul></div>)', re.S)
+
+
+def without_entries(body: bytes) -> bytes:
+    """The listing page with its entry list emptied (the page around it unchanged)."""
+    return _ENTRIES.sub(rb"\1\n\2", body, count=1)
+
+
 def make_server(replica: Replica, port: int = 0, log: bool = False,
-                host: str = "127.0.0.1", missing: frozenset[str] = frozenset()
-                ) -> ThreadingHTTPServer:
-    site = Site(replica, missing=missing)
+                host: str = "127.0.0.1", missing: frozenset[str] = frozenset(),
+                empty_listings_from: int = 0) -> ThreadingHTTPServer:
+    site = Site(replica, missing=missing, empty_listings_from=empty_listings_from)
     handler = type("BoundHandler", (Handler,), {"site": site, "log_enabled": log})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -168,8 +195,9 @@ def make_server(replica: Replica, port: int = 0, log: bool = False,
 
 
 def serve(replica: Replica, port: int = 0, log: bool = False,
-          missing: frozenset[str] = frozenset()) -> None:
-    server = make_server(replica, port, log, missing=missing)
+          missing: frozenset[str] = frozenset(), empty_listings_from: int = 0) -> None:
+    server = make_server(replica, port, log, missing=missing,
+                         empty_listings_from=empty_listings_from)
     host, real_port = server.server_address[:2]
     print(f"http://{host}:{real_port}", flush=True)
     try:

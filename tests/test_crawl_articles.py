@@ -61,13 +61,21 @@ def test_second_crawl_with_nothing_new_fetches_no_article_page(replica, tmp_path
     first = crawl("articles", server.url, tmp_path / "run")
     assert first.returncode == 0 and first.items
     before = server.stats()
-    second = crawl("articles", server.url, tmp_path / "run")
+    second = crawl("articles", server.url, tmp_path / "run", settings={"YDD_REFRESH_DAYS": "0"})
     after = server.stats()
     assert second.returncode == 0, second.log[-3000:]
     assert second.items == []
     assert after["article"] == before["article"], "a known article page was fetched again"
     # listing pages only until known articles: the first page of each listing at most
     assert after["listing"] - before["listing"] <= 8
+    # With the refresh window on (the default), the recent articles are fetched again, and
+    # being unchanged they are not exported again.
+    third = crawl("articles", server.url, tmp_path / "run")
+    refreshed = server.stats()["article"] - after["article"]
+    assert third.returncode == 0, third.log[-3000:]
+    assert third.items == []
+    assert 0 < refreshed < int(ARTICLES) // 2
+    assert f"{refreshed} of the refresh window ({refreshed} unchanged" in third.log
 
 
 def free_port() -> int:
@@ -86,7 +94,9 @@ def test_after_the_site_gains_articles_the_next_crawl_fetches_exactly_those(tmp_
         server.stop()
     server = ReplicaServer("--port", port, "--articles", "75")
     try:
-        second = crawl("articles", server.url, tmp_path / "run")
+        # the refresh window off: this counts the pages the new articles cost
+        second = crawl("articles", server.url, tmp_path / "run",
+                       settings={"YDD_REFRESH_DAYS": "0"})
         stats = server.stats()
     finally:
         server.stop()
@@ -196,8 +206,17 @@ def test_a_second_crawl_on_the_same_store_does_not_start_while_one_runs(replica,
     holder = DatasetStore(tmp_path / "run" / "store.sqlite")
     assert holder.lock("articles")  # as a running crawl would
     blocked = crawl("articles", server.url, tmp_path / "run")
-    assert "store_locked" in blocked.log and blocked.items == []
-    assert server.stats()["article"] == 0
+    assert blocked.returncode == 1
+    assert "another articles crawl is using the store" in blocked.log
+    assert "Traceback" not in blocked.log
+    assert not (tmp_path / "run" / "items.jsonl").exists(), "a refused crawl touches no file"
+    assert server.stats()["total"] == 0
+    # the same store through a symlink is the same store
+    (tmp_path / "alias").mkdir()
+    (tmp_path / "alias" / "store.sqlite").symlink_to(tmp_path / "run" / "store.sqlite")
+    aliased = crawl("articles", server.url, tmp_path / "alias")
+    assert aliased.returncode == 1 and "another articles crawl" in aliased.log
+    assert server.stats()["total"] == 0
     holder.close()
     assert crawl("articles", server.url, tmp_path / "run").returncode == 0
 

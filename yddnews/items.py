@@ -27,6 +27,18 @@ class Article:
     images: list[dict] = field(default_factory=list)  # [{"url": str, "caption": str | None}]
     fetched_at: str = ""  # UTC, ISO 8601
 
+    def missing(self) -> list[str]:
+        """The fields a complete article must have and this one lacks (COMPLETE_ARTICLE)."""
+        return [name for name in COMPLETE_ARTICLE if not getattr(self, name)]
+
+    def is_complete(self) -> bool:
+        return not self.missing()
+
+
+# What makes an article complete, the one definition: spiders (render or not), rendering,
+# validation and the checks all use Article.missing().
+COMPLETE_ARTICLE = ("url", "title", "published_at", "body")
+
 
 @dataclass
 class WeatherReading:

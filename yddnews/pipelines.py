@@ -2,28 +2,27 @@
 knows and hands everything else on unchanged.
 
 ExtractedPage -> SplitWeather -> Article -> CleanArticle -> ValidateArticle -> (Article or
-Reject) -> DropDuplicates -> StoreItems -> WriteRejects (Reject records leave here).
+Reject) -> DropDuplicates -> WriteRejects (Reject records leave here). Exported articles are
+written to the store by the lifecycle (yddnews/outputs/lifecycle.py) once the feeds have them.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 import unicodedata
 from datetime import datetime, timezone
 
 from itemadapter import ItemAdapter
-from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from yddnews import site
+from yddnews import stats as S
 from yddnews.intset import IntSet
 from yddnews.items import Article, ExtractedPage, Reject, WeatherReading
 from yddnews.outputs.datasets import Datasets
+from yddnews.outputs.lifecycle import CrawlLifecycle
 
 logger = logging.getLogger(__name__)
-
-REQUIRED = ("url", "title", "published_at", "body")
 
 
 class _Stage:
@@ -90,7 +89,7 @@ class SplitWeather(_Stage):
             return
         self.undated_seen.add(state)
         self.datasets.reject(page.source or page.article.url, ["weather without header date"],
-                             {"readings": readings}, page.source)
+                             {"readings": readings}, page.source, page_reject=False)
 
 
 def _clean_text(value: str | None) -> str | None:
@@ -127,7 +126,7 @@ class ValidateArticle(_Stage):
         self.site_url = crawler.settings.get("YDD_SITE_URL")
 
     def problems(self, article: Article) -> list[str]:
-        reasons = [f"missing {name}" for name in REQUIRED if not getattr(article, name)]
+        reasons = [f"missing {name}" for name in article.missing()]
         if article.article_no is None and site.is_site_url(article.url, self.site_url):
             reasons.append("missing article_no")
         if "\ufffd" in article.body or "\ufffd" in article.title:
@@ -159,47 +158,22 @@ class DropDuplicates(_Stage):
         if key in seen:
             # The same article twice (a resumed crawl's restored queue, a listing repeating
             # itself): exported once, so not a reject; counted.
-            self.stats.inc_value("ydd/duplicates")
+            self.stats.inc_value(S.DUPLICATES)
             raise DropItem(f"already exported in this crawl: {item.url}")
         seen.add(key)
         return item
 
 
-class StoreItems(_Stage):
-    """Upsert articles into the dataset store; count new / updated / unchanged.
-
-    The store is written when the item has been exported (item_scraped), not before: a crawl
-    killed in between re-fetches the article next time instead of having it in the store but in
-    no feed.
-    """
-
-    def __init__(self, crawler):
-        super().__init__(crawler)
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
-        # YDD_STORE_BATCH articles (or YDD_STORE_BATCH_SECONDS) per SQLite transaction
-        self.batch = max(1, crawler.settings.getint("YDD_STORE_BATCH", 1))
-        self.batch_seconds = crawler.settings.getfloat("YDD_STORE_BATCH_SECONDS", 0.0)
-        self.pending = 0
-        self.batch_started = 0.0
+class SkipUnchangedRefresh(_Stage):
+    """A stored article fetched again for the refresh window and found unchanged is not
+    exported again (feeds hold what is new or changed); it counts as unchanged."""
 
     def process_item(self, item):
-        return item
-
-    def item_scraped(self, item, response=None, spider=None):
         if isinstance(item, Article):
-            store = self.datasets.store
-            outcome = "exported"
-            if store:
-                if self.batch > 1 and not self.pending:
-                    store.begin()
-                    self.batch_started = time.monotonic()
-                outcome = store.upsert_article(ItemAdapter(item))
-                self.pending += 1
-                if (self.pending >= self.batch
-                        or time.monotonic() - self.batch_started >= self.batch_seconds):
-                    store.commit()
-                    self.pending = 0
-            self.stats.inc_value(f"ydd/articles/{outcome}")
+            lifecycle = CrawlLifecycle.of(self.crawler)
+            if lifecycle.unchanged_refresh(item):
+                raise DropItem(f"unchanged since it was stored: {item.url}")
+        return item
 
 
 class WriteRejects(_Stage):
@@ -207,6 +181,6 @@ class WriteRejects(_Stage):
 
     def process_item(self, item):
         if isinstance(item, Reject):
-            self.datasets.reject(item.url, item.reasons, item.extracted, item.source)
+            CrawlLifecycle.of(self.crawler).record_reject(item)
             raise DropItem(f"rejected {item.url}: {'; '.join(item.reasons)}")
         return item

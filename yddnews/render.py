@@ -224,16 +224,59 @@ def browser_available(settings) -> bool:
 class RenderArticles:
     """YDD_RENDER=always: every article page request goes through the browser."""
 
+    def __init__(self, settings=None):
+        self.settings = settings
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings)
+
     def process_request(self, request, spider=None):
         if request.meta.get("ydd_kind") == "article" and not request.meta.get("playwright"):
             request.meta["playwright"] = True
             request.meta["ydd_render"] = "always"
+            if self.settings is not None:
+                request.meta.setdefault("playwright_page_methods", content_wait(self.settings))
         return None
+
+
+# --- waiting for the content ----------------------------------------------------------------
+# The body containers of the CMS and its sister skins (the selectors of extract/layouts/).
+BODY_SELECTOR = ("#news_body_area, .news_body_area, [itemprop=articleBody], "
+                 "#article-view-content-div, #articleBody, .article_body")
+BODY_MIN_CHARS = 20
+# Runs in the page after its load event: resolves once a body container holds text (a body
+# written by a timer, or fetched by fetch()/XHR, appears later), or when `timeoutMs` ran out,
+# or after `graceMs` when the page has no body container at all. Never throws: the page is
+# read as it is then, and the extraction judges it.
+WAIT_FOR_BODY_JS = """async ([selector, minChars, timeoutMs, graceMs]) => {
+  const start = Date.now();
+  const filled = () => Array.from(document.querySelectorAll(selector))
+    .some((el) => (el.innerText || '').trim().length >= minChars);
+  while (!filled()) {
+    const waited = Date.now() - start;
+    if (waited >= timeoutMs) return false;
+    if (waited >= graceMs && !document.querySelector(selector)) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}"""
+
+
+def content_wait(settings) -> list:
+    """playwright_page_methods that hold the page until its body has text (bounded by
+    YDD_RENDER_WAIT_SECONDS)."""
+    from scrapy_playwright.page import PageMethod
+
+    timeout_ms = int(settings.getfloat("YDD_RENDER_WAIT_SECONDS", 10.0) * 1000)
+    return [PageMethod("evaluate", WAIT_FOR_BODY_JS,
+                       [BODY_SELECTOR, BODY_MIN_CHARS, timeout_ms, min(timeout_ms, 2000)])]
 
 
 # --- the fallback hook ----------------------------------------------------------------------
 def missing_content(article) -> list[str]:
-    return [name for name in ("title", "body") if not getattr(article, name)]
+    """What a complete article needs and this one lacks (the one definition: Article.missing)."""
+    return article.missing()
 
 
 def fallback(spider, response, page):
@@ -266,5 +309,6 @@ def fallback(spider, response, page):
     stats.inc_value("ydd/render/requested")
     spider.logger.debug("rendering %s: %s missing in plain HTML", response.url, missing)
     meta = dict(response.request.meta)
-    meta.update(playwright=True, ydd_render="fallback")
+    meta.update(playwright=True, ydd_render="fallback",
+                playwright_page_methods=content_wait(settings))
     return response.request.replace(meta=meta, dont_filter=True)

@@ -78,16 +78,40 @@ ITEM_PIPELINES = {
     "yddnews.pipelines.CleanArticle": 200,
     "yddnews.pipelines.ValidateArticle": 300,  # failing items become Reject records
     "yddnews.pipelines.DropDuplicates": 400,
-    "yddnews.pipelines.StoreItems": 500,
+    "yddnews.pipelines.SkipUnchangedRefresh": 450,  # refresh window: unchanged -> not exported
     "yddnews.pipelines.WriteRejects": 900,  # Reject records -> rejects feed, not exported
 }
 EXTENSIONS = {
+    # The crawl's lifecycle: built first, it locks the store and opens the outputs before any
+    # feed is opened, writes the store, and decides whether the listing walk is complete.
+    "yddnews.outputs.lifecycle.CrawlLifecycle": -100,
     "yddnews.jobdir.JobdirGuard": 0,  # a killed crawl's JOBDIR queue is not trusted
     "yddnews.crawlchecks.CrawlChecks": 400,  # end-of-crawl checks; before the summary
     "yddnews.summary.CrawlSummary": 500,
     "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
+
+SPIDER_MIDDLEWARES = {
+    "yddnews.outputs.lifecycle.RecordCallbackErrors": 25,  # a raising callback -> a reject
+}
+
+# --- No silent loss (yddnews/outputs/lifecycle.py) ----------------------------------------
+# Recorded rejects (the store's rejects table) are fetched again by later crawls that walk the
+# listings. `failed` ones (timeouts, exceptions, rendering): at most this many attempts in all,
+YDD_REJECT_MAX_ATTEMPTS = 5
+# the n-th retry no sooner than this many seconds * 2**(n-1) after the last attempt.
+YDD_REJECT_RETRY_BACKOFF = 600
+# `gone` ones (404, soft-404, no article): checked again after this many days.
+YDD_REJECT_GONE_RECHECK_DAYS = 7
+# Refresh window: incremental crawls fetch again the stored articles published in the last N
+# days (counted back from the newest stored article), so edits and deletions are seen. 0 = off.
+YDD_REFRESH_DAYS = 3
+# A listing page without entries where entries were expected is fetched again this many times
+# before it counts as a failed listing page (the walk is then incomplete).
+YDD_EMPTY_LISTING_RETRIES = 2
+# Article numbers whose extraction raises on purpose: for tests of failure handling only.
+YDD_DEBUG_RAISE_ON = []
 
 # --- Rendering (scrapy-playwright) ------------------------------------------------------
 # never: plain HTTP only; fallback: render only pages whose plain fetch lacks the article;
@@ -96,6 +120,9 @@ YDD_RENDER = "fallback"
 # Browser executable; empty = /usr/bin/chromium if present, else Playwright's own browser.
 # Without any browser, pages that need rendering are rejected and the crawl goes on.
 YDD_CHROMIUM = ""
+# How long a rendered page may take to fill its body container (a body written by a timer or
+# fetched by a script after load); read once it holds text or when this runs out. Default 10.
+YDD_RENDER_WAIT_SECONDS = 10.0
 # scrapy-playwright's download handler (DOWNLOAD_HANDLERS http/https) and its PLAYWRIGHT_*
 # settings are installed by yddnews.render.configure only when YDD_RENDER != never and a browser
 # exists: headless, images/fonts/media and every non-site host aborted in the browser. Set any

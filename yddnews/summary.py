@@ -1,4 +1,5 @@
-"""The one-screen summary at the end of every crawl, and the run record in the store."""
+"""The one-screen summary at the end of every crawl, and the numbers kept with the run record
+(written by the lifecycle, yddnews/outputs/lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timezone
 
 from scrapy import signals
 
+from yddnews import stats as S
 from yddnews.outputs.datasets import Datasets
 
 logger = logging.getLogger(__name__)
@@ -54,8 +56,22 @@ def summary_counts(stats: dict, elapsed: float) -> dict:
         "checks_failed": stats.get("ydd/checks/failed", 0),
         "duplicates": stats.get("ydd/duplicates", 0),
         "outside_window": stats.get("ydd/window/outside", 0),
+        "refreshed": stats.get(S.REFRESH_REQUESTED, 0),
+        "refresh_unchanged": stats.get(S.REFRESH_UNCHANGED, 0),
+        "retried": stats.get(S.RETRY_REQUESTED, 0),
+        "listings_walk": stats.get(S.LISTINGS_WALK, "not walked"),
+        "deleted": stats.get(S.DELETED, 0),
+        "failed": stats.get(S.LIFECYCLE_FAILED, ""),
         "elapsed_seconds": round(elapsed, 1),
     }
+
+
+def run_counts(crawler) -> dict:
+    """summary_counts of a crawl now (elapsed since the stats' start time)."""
+    stats = crawler.stats.get_stats()
+    start = stats.get("start_time")
+    elapsed = (datetime.now(timezone.utc) - start).total_seconds() if start else 0.0
+    return summary_counts(stats, elapsed)
 
 
 def _pairs(d: dict) -> str:
@@ -80,6 +96,14 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
                      f"{c['outside_window']} outside the since/until window")
     if c["ids_missing"]:
         lines.append(f"  ids              {c['ids_missing']} numbers have no article")
+    if c["refreshed"] or c["retried"]:
+        lines.append(f"  fetched again    {c['refreshed']} of the refresh window "
+                     f"({c['refresh_unchanged']} unchanged, not exported), "
+                     f"{c['retried']} recorded rejects")
+    lines.append(f"  listings walk    {c['listings_walk']}"
+                 + (f"; {c['deleted']} stored articles found deleted" if c["deleted"] else ""))
+    if c["failed"]:
+        lines.append(f"  FAILED           {c['failed']}")
     lines.extend(archive_lines(c))
     # the checks' lines (yddnews/crawlchecks.py): the verdict first, then the details
     check_lines = str(c.get("checks", "off")).splitlines() or ["off"]
@@ -140,7 +164,6 @@ class CrawlSummary:
         counts = summary_counts(stats, elapsed)
         datasets = Datasets.of(self.crawler)
         text = format_summary(spider.name, reason, counts, datasets)
-        datasets.finish(reason, counts)
         self.crawler.ydd_summary = text  # what the alerts send (yddnews/crawlchecks.py)
         self.text = text
 

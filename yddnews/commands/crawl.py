@@ -5,11 +5,14 @@ Before the crawler exists (so before Scrapy's start-up log lines and before anyt
 fetched): settings and spider arguments are validated (yddnews/validate.py: one line, exit 2)
 and the site must accept a TCP connection within YDD_CONNECT_CHECK_TIMEOUT seconds (one line,
 exit 1, and an alert if alerts are configured). After the crawl: exit 1 when a check failed
-(yddnews/crawlchecks.py sets `ydd/checks/failed`). Everything else is Scrapy's.
+(yddnews/crawlchecks.py sets `ydd/checks/failed`). Exit 1 too when the lifecycle
+refused the start (store taken: one line, no file touched) or set `ydd/lifecycle/failed` (a
+failed write, a raising callback, articles unaccounted for). Everything else is Scrapy's.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -17,9 +20,12 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from yddnews import alerts, validate
+from yddnews import stats as S
 from yddnews.crawlchecks import FAILED_STAT
+from yddnews.outputs.datasets import StartRefused
 from yddnews.spiders.base import SiteSpider
 
+logger = logging.getLogger(__name__)
 REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
 
 
@@ -63,9 +69,14 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
+        refused: list[str] = []
+        _trap_refusal(running, refused)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed:
+        if refused:
+            logger.error("not started: %s", refused[0])
+            self.exitcode = 1
+        elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(REFUSED_STAT):
             # the crawl refused to start its work (e.g. unknown sections): a usage error
@@ -73,3 +84,40 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 2
         elif crawler.stats is not None and crawler.stats.get_value(FAILED_STAT):
             self.exitcode = 1
+        elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):
+            self.exitcode = 1
+
+    def _check_arguments(self, name: str, spargs: dict) -> None:
+        """A bad `-a` argument is a usage error with its message, not a traceback at start."""
+        try:
+            spidercls = self.crawler_process.spider_loader.load(name)
+        except KeyError:
+            return  # Scrapy itself reports an unknown spider
+        try:
+            spidercls(**spargs)
+        except ValueError as exc:
+            raise UsageError(f"{name}: {exc}", print_help=False) from None
+
+
+def _trap_refusal(running, refused: list[str]) -> None:
+    """A StartRefused from the lifecycle is a one-line message, not an unhandled traceback."""
+    if hasattr(running, "addErrback"):  # a Twisted Deferred (CrawlerProcess)
+        def on_error(failure):
+            if failure.check(StartRefused):
+                refused.append(str(failure.value))
+                return None
+            return failure
+
+        running.addErrback(on_error)
+    elif hasattr(running, "add_done_callback"):  # an asyncio Task (AsyncCrawlerProcess)
+        def done(task) -> None:
+            if task.cancelled():
+                return
+            exc = task.exception()  # retrieved: asyncio does not log it again
+            if isinstance(exc, StartRefused):
+                refused.append(str(exc))
+            elif exc is not None:
+                logger.error("the crawl failed to start: %s: %s", type(exc).__name__, exc,
+                             exc_info=exc)
+
+        running.add_done_callback(done)

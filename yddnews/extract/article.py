@@ -75,7 +75,9 @@ def _cross_check(root, art: Article, parser, listing) -> Evidence:
     """The other sources fill and check the DOM reading (evidence.py); the meta tags' modified
     time comes along with a meta-filled publication time."""
     had_date = bool(art.published_at)
-    ev = cross_check(root, art, getattr(parser, "top", None), listing, parser.name)
+    # a reporter box sits inside the article's container (`div.arv_003 div.jour_box`)
+    ev = cross_check(root, art, getattr(parser, "top", None), listing, parser.name,
+                     parser.container)
     if not had_date and art.published_at and art.modified_at is None:
         _, art.modified_at = meta_dates(root, art.published_at, None)
     return ev

@@ -22,7 +22,7 @@ from yddnews.items import Article
 
 from .clean import EMAIL_RE, normalize_space, parse_kst, parse_names, strip_byline
 from .dom import render_element
-from .layouts.base import TITLE_TEXT, meta
+from .layouts.base import TITLE_TEXT
 from .textpath import text_fields
 
 FIELDS = ("title", "section", "published_at", "reporters", "body")
@@ -82,7 +82,9 @@ def same_time(a: str, b: str) -> bool:
 
 def title_from_title_tag(root) -> str | None:
     """The `<title>` without the site's name (None when it holds nothing else)."""
-    raw = normalize_space("".join(TITLE_TEXT(root)))
+    head = root.find("head")
+    el = head.find("title") if head is not None else None
+    raw = normalize_space(el.xpath("string()") if el is not None else "".join(TITLE_TEXT(root)))
     title = _SITE_AFFIX_RE.sub("", raw).strip()
     return None if not title or title.lower() in ("영등포신문", "ybstv") else title
 
@@ -118,21 +120,38 @@ def _listing_dict(listing) -> dict:
 
 # the reporter box some skins show under the body (`div.jour_box`): its e-mail addresses
 _REPORTER_BOX_TEXT = etree.XPath(
-    "//*[contains(@class,'jour_box') or contains(@class,'reporter_box')"
+    ".//*[contains(@class,'jour_box') or contains(@class,'reporter_box')"
     " or contains(@class,'journalist')]//text()"
 )
 
 
-def gather(root, art: Article, header_el, listing) -> Evidence:
-    """The sources of one page (cheap: meta lookups, the <title>, the header block's text)."""
+def head_metas(root) -> dict[str, str]:
+    """{property or name: content} of the page's <meta> tags in <head> (one walk of the head
+    instead of one whole-page XPath per tag), else of the whole page."""
+    head = root.find("head")
+    out: dict[str, str] = {}
+    for el in (head if head is not None else root).iter("meta"):
+        key = el.get("property") or el.get("name")
+        content = el.get("content")
+        if key and content and content.strip() and key not in out:
+            out[key] = normalize_space(content)
+    return out
+
+
+def gather(root, art: Article, header_el, listing, scope=None) -> Evidence:
+    """The sources of one page (cheap: meta lookups, the <title>, the header block's text).
+    `scope`: the part of the page that holds the article (where a reporter box sits)."""
     ev = Evidence()
-    ev.add("reporter_emails", "reporter_box",
-           list(dict.fromkeys(EMAIL_RE.findall(" ".join(_REPORTER_BOX_TEXT(root))))))
-    ev.add("title", "meta", meta(root, "og:title"))
+    if not art.reporter_emails:  # only ever used to fill them
+        box = _REPORTER_BOX_TEXT(scope if scope is not None else root)
+        ev.add("reporter_emails", "reporter_box",
+               list(dict.fromkeys(EMAIL_RE.findall(" ".join(box)))))
+    metas = head_metas(root)
+    ev.add("title", "meta", metas.get("og:title"))
     ev.add("title", "title_tag", title_from_title_tag(root))
-    ev.add("section", "meta", meta(root, "article:section"))
-    ev.add("published_at", "meta", parse_kst(meta(root, "article:published_time",
-                                                  "og:article:published_time")))
+    ev.add("section", "meta", metas.get("article:section"))
+    ev.add("published_at", "meta", parse_kst(metas.get("article:published_time")
+                                             or metas.get("og:article:published_time")))
     if header_el is not None:
         tf = text_fields(render_element(header_el, captions=False))
         ev.add("title", "text", tf.title)
@@ -160,9 +179,10 @@ FILL_ORDER = {
 }
 
 
-def cross_check(root, art: Article, header_el=None, listing=None, layout: str = "") -> Evidence:
+def cross_check(root, art: Article, header_el=None, listing=None, layout: str = "",
+                scope=None) -> Evidence:
     """Fill `art`'s empty fields from the other sources and record disagreements (in place)."""
-    ev = gather(root, art, header_el, listing)
+    ev = gather(root, art, header_el, listing, scope)
     ev.layout = layout
     src = ev.sources
     for name, order in FILL_ORDER.items():

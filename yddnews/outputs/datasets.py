@@ -1,20 +1,33 @@
-"""The crawl's outputs besides Scrapy's own feeds: the store, the weather file, the rejects file.
+"""The writes of one crawl: the store, the weather file, the rejects file.
 
-One instance per crawl, shared by the spiders, the pipelines and the summary (`Datasets.of`).
+Made, opened and closed only by the CrawlLifecycle extension (yddnews/outputs/lifecycle.py);
+spiders, pipelines and rendering reach it with `Datasets.of(crawler)`. Every write goes through
+`_writing`: the first write that fails (disk full, read-only, a vanished directory) is reported
+once and ends every further write, so nothing is recorded as done that was not written.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import CloseSpider
 
+from yddnews import site
+from yddnews import stats as S
 from yddnews.items import WeatherReading
 from yddnews.outputs.files import RecordFile, expand_path, reject_record
-from yddnews.outputs.store import WEATHER_FIELDS, DatasetStore
+from yddnews.outputs.store import (
+    GONE_REASONS,
+    WEATHER_FIELDS,
+    DatasetStore,
+    lock_file,
+    real_store_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,89 +36,210 @@ logger = logging.getLogger(__name__)
 # partial crawl the next one walks the listings to their end (skipping known articles).
 LISTINGS_COMPLETE = "listings_complete"
 
+WRITE_ERRORS = (OSError, sqlite3.Error)
+
+
+class StartRefused(Exception):
+    """The crawl must not start (store locked, an output path that cannot be made); the
+    message is the one line the user sees."""
+
 
 class Datasets:
     @classmethod
     def of(cls, crawler) -> Datasets:
-        if getattr(crawler, "_ydd_datasets", None) is None:
-            crawler._ydd_datasets = cls(crawler)
-        return crawler._ydd_datasets
+        datasets = getattr(crawler, "_ydd_datasets", None)
+        if datasets is None:
+            raise RuntimeError("yddnews.outputs.lifecycle.CrawlLifecycle is not enabled "
+                               "(EXTENSIONS): nothing owns this crawl's outputs")
+        return datasets
 
-    def __init__(self, crawler):
+    def __init__(self, crawler, spider_name: str):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.spider_name = spider_name
         self.started = datetime.now(timezone.utc)
         settings = crawler.settings
         self._weather_template = settings.get("YDD_WEATHER_FEED") or ""
         self._rejects_template = settings.get("YDD_REJECTS_FEED") or ""
+        self._store_path = settings.get("YDD_STORE") or ""
         self._weather_file: RecordFile | None = None
         self._rejects_file: RecordFile | None = None
-        self.store = DatasetStore(settings["YDD_STORE"]) if settings.get("YDD_STORE") else None
+        self.store: DatasetStore | None = None
         self.run_id: int | None = None
         self.weather_seen: set[tuple] = set()
-        # Set by a spider whose crawl, if it finishes, has walked every listing to its end.
-        self.walks_all_listings = False
+        self.failed: str | None = None  # the first write failure, as told to the user
+        self.on_write_failure: Callable[[str], None] | None = None
+
+    # --- opening ------------------------------------------------------------------------
+    def open(self) -> None:
+        """Lock the store (by its real path), then open it and the side files.
+
+        Raises StartRefused before touching any file when the store is taken."""
+        lock = None
+        if self._store_path:
+            real = real_store_path(self._store_path)
+            lock = lock_file(real, self.spider_name)
+            if lock is None:
+                raise StartRefused(
+                    f"another {self.spider_name} crawl is using the store {real}: "
+                    "not starting a second one (no file was touched)"
+                )
+        try:
+            paths = {name: self._expand(name, template) for name, template in (
+                ("YDD_WEATHER_FEED", self._weather_template),
+                ("YDD_REJECTS_FEED", self._rejects_template),
+            ) if template}
+            if self._store_path:
+                self.store = DatasetStore(self._store_path)
+                self.store.hold_lock(lock)
+                lock = None
+                self.run_id = self.store.start_run(self.spider_name)
+            # Opened (and the rejects file truncated) now, so a crawl with nothing to report
+            # leaves an empty file rather than the last crawl's records.
+            if "YDD_WEATHER_FEED" in paths:
+                self._weather_file = RecordFile(paths["YDD_WEATHER_FEED"], WEATHER_FIELDS)
+            if "YDD_REJECTS_FEED" in paths:
+                self._rejects_file = RecordFile(paths["YDD_REJECTS_FEED"])
+        except WRITE_ERRORS as exc:
+            self.close()
+            raise StartRefused(f"cannot open the crawl's outputs: {exc}") from None
+        finally:
+            if lock is not None:
+                lock.close()
+
+    def _expand(self, setting: str, template: str):
+        try:
+            return expand_path(template, self.spider_name, self.started)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StartRefused(
+                f"{setting}={template!r}: bad %-name {exc} (only %(name)s and %(time)s exist)"
+            ) from None
+
+    # --- writing ------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[bool]:
+        """`with self._writing("the store ...") as ok:` write only if ok; a failure is final."""
+        if self.failed:
+            yield False
+            return
+        try:
+            yield True
+        except WRITE_ERRORS as exc:
+            self.write_failed(f"writing {what} failed: {type(exc).__name__}: {exc}")
+
+    def write_failed(self, message: str) -> None:
+        """Called for the first failed write of any output (also by the feed storage)."""
+        if self.failed:
+            return
+        self.failed = message
+        self.stats.set_value(S.WRITE_FAILED, 1)
+        logger.error("%s; stopping the crawl (what was not written is fetched next time)",
+                     message)
+        if self.on_write_failure is not None:
+            self.on_write_failure(message)
 
     @property
-    def spider_name(self) -> str:
-        spider = getattr(self.crawler, "spider", None)
-        return spider.name if spider else "crawl"
+    def writable(self) -> bool:
+        return self.failed is None
 
-    def start_run(self) -> None:
-        """Lock the store for this spider and record the run; CloseSpider if it is taken."""
-        if self.store is not None and self.run_id is None:
-            if not self.store.lock(self.spider_name):
-                logger.error("another %s crawl is using %s: not starting a second one",
-                             self.spider_name, self.store.path)
-                raise CloseSpider("store_locked")
-            self.run_id = self.store.start_run(self.spider_name)
+    def store_article(self, article: Any) -> str | None:
+        """Upsert an exported article; its outcome (new/updated/unchanged/exported), or None
+        when it could not be written."""
+        if self.store is None:
+            return "exported" if self.writable else None
+        adapter = ItemAdapter(article)
+        with self._writing(f"the store {self.store.path}") as ok:
+            if ok:
+                outcome = self.store.upsert_article(adapter)
+                self.store.clear_reject(adapter.get("url"), adapter.get("article_no"))
+                return outcome
+        return None
 
-    # --- weather ------------------------------------------------------------------------
     def add_weather(self, reading: WeatherReading) -> bool:
         """Write a reading once per crawl to the weather file and the store.
 
         True when it is new to this crawl (the caller decides whether to export it)."""
         key = reading.key()
-        if key in self.weather_seen:
+        if key in self.weather_seen or not self.writable:
             return False
+        if self._weather_file is not None:
+            with self._writing(f"the weather file {self._weather_file.path}") as ok:
+                if ok:
+                    self._weather_file.write(reading)
+            if not self.writable:
+                return False
+        if self.store is not None:
+            with self._writing(f"the store {self.store.path}") as ok:
+                if ok and self.store.add_weather(ItemAdapter(reading).asdict()):
+                    self.stats.inc_value(S.WEATHER_NEW)
+            if not self.writable:
+                return False
         self.weather_seen.add(key)
-        self.stats.inc_value("ydd/weather/readings")
-        if self._weather_template:
-            if self._weather_file is None:
-                self._weather_file = RecordFile(
-                    expand_path(self._weather_template, self.spider_name, self.started),
-                    WEATHER_FIELDS,
-                )
-            self._weather_file.write(reading)
-        if self.store is not None and self.store.add_weather(ItemAdapter(reading).asdict()):
-            self.stats.inc_value("ydd/weather/new")
+        self.stats.inc_value(S.WEATHER_READINGS)
         return True
 
-    # --- rejects ------------------------------------------------------------------------
-    def reject(self, url: str, reasons: list[str], extracted: Any = None, source: str = "") -> None:
+    def reject(self, url: str, reasons: list[str], extracted: Any = None,
+               source: str = "", page_reject: bool = True) -> bool:
+        """Record what will not be exported: the rejects file, and the store's rejects table
+        (a stored article now gone is marked deleted instead). True when recorded.
+
+        page_reject=False: a part of a page (its undated weather) that is no reason to fetch
+        the page again: the rejects file only."""
+        if not self.writable:
+            return False
         for reason in reasons:
-            self.stats.inc_value(f"ydd/rejects/{reason_key(reason)}")
-        self.stats.inc_value("ydd/rejects")
-        if self._rejects_template:
-            if self._rejects_file is None:
-                self._rejects_file = RecordFile(
-                    expand_path(self._rejects_template, self.spider_name, self.started)
-                )
-            self._rejects_file.write(reject_record(url, reasons, extracted, source))
+            self.stats.inc_value(f"{S.REJECTS}/{reason_key(reason)}")
+        self.stats.inc_value(S.REJECTS)
+        if self._rejects_file is not None:
+            with self._writing(f"the rejects file {self._rejects_file.path}") as ok:
+                if ok:
+                    self._rejects_file.write(reject_record(url, reasons, extracted, source))
+        if self.store is not None and page_reject:
+            with self._writing(f"the store {self.store.path}") as ok:
+                if ok:
+                    self._store_reject(url, reasons)
+        return self.writable
+
+    def _store_reject(self, url: str, reasons: list[str]) -> None:
+        no = site.article_no(url)
+        reason = "; ".join(reasons)
+        if no is not None and reason_key(reasons[0]) in GONE_REASONS and self.store.is_stored(no):
+            if self.store.mark_deleted(no):
+                self.stats.inc_value(S.DELETED)
+                logger.info("article %s is gone from the site (%s): marked deleted", no, reason)
+            return
+        self.store.record_reject(url, no, reason)
+
+    def set_listings_complete(self, complete: bool) -> None:
+        self.set_state(LISTINGS_COMPLETE, "1" if complete else "0")
+
+    def set_state(self, key: str, value: str) -> None:
+        """Crawl state kept in the store (what the next crawl starts from)."""
+        if self.store is not None:
+            with self._writing(f"the store {self.store.path}") as ok:
+                if ok:
+                    self.store.set_state(key, value)
 
     # --- end of crawl -------------------------------------------------------------------
-    def finish(self, reason: str, counts: dict) -> None:
+    def finish_run(self, reason: str, counts: dict) -> None:
+        if self.store is not None and self.run_id is not None:
+            with self._writing(f"the store {self.store.path}") as ok:
+                if ok:
+                    self.store.finish_run(self.run_id, reason, counts)
+
+    def close(self) -> None:
         if self.store is not None:
-            if (self.walks_all_listings and reason == "finished"
-                    and not self.stats.get_value("ydd/failed/listing")):
-                self.store.set_state(LISTINGS_COMPLETE, "1")
-            if self.run_id is not None:
-                self.store.finish_run(self.run_id, reason, counts)
-            self.store.close()
+            try:
+                self.store.close()
+            except WRITE_ERRORS as exc:
+                logger.error("closing the store %s failed: %s", self.store.path, exc)
             self.store = None
         for f in (self._weather_file, self._rejects_file):
             if f is not None:
-                f.close()
+                try:
+                    f.close()
+                except WRITE_ERRORS as exc:
+                    self.write_failed(f"closing {f.path} failed: {exc}")
         self._weather_file = self._rejects_file = None
 
     @property

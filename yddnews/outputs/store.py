@@ -7,10 +7,12 @@ at once (WAL journal), so a killed crawl loses nothing that reached the store.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from yddnews.intset import IntSet
@@ -49,7 +51,58 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     spider TEXT, started_at TEXT, finished_at TEXT, finish_reason TEXT, counts TEXT
 );
+-- What could not be had, and why; a row leaves when the page is had (see RejectState).
+CREATE TABLE IF NOT EXISTS rejects (
+    key TEXT PRIMARY KEY,  -- the article number, or the URL of a page without one
+    article_no INTEGER, url TEXT NOT NULL, reason TEXT NOT NULL,
+    state TEXT NOT NULL,  -- 'gone' (404, soft-404, no article) or 'failed' (worth retrying)
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 1
+);
+-- Earlier versions of articles whose content changed (the current one is in `articles`).
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_no INTEGER, url TEXT NOT NULL,
+    section TEXT, title TEXT, subtitle TEXT,
+    published_at TEXT, modified_at TEXT,
+    reporters TEXT, reporter_emails TEXT, body TEXT, images TEXT,
+    fetched_at TEXT, content_hash TEXT, replaced_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS article_versions_no ON article_versions (article_no);
 """
+# Columns added to `articles` after the first release: added to older stores on open.
+_ADDED_ARTICLE_COLUMNS = {
+    "content_hash": "TEXT",  # sha256 of the content fields: decides whether a version changed
+    "deleted_at": "TEXT",  # when the article was found gone after having been stored
+}
+REJECT_FIELDS = ("key", "article_no", "url", "reason", "state", "first_seen", "last_seen",
+                 "attempts")
+# Reasons that mean the page is not there (rechecked only after a while); anything else
+# (timeouts, exceptions, rendering) is a failure worth retrying soon.
+GONE_REASONS = ("http 404", "http 410", "soft-404", "no article")
+
+
+def reject_state(reason: str) -> str:
+    """'gone' or 'failed' for a reject reason (`http 404`, `timeout: ...`)."""
+    return "gone" if reason.split(":", 1)[0].strip() in GONE_REASONS else "failed"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When a recorded reject is worth fetching again.
+
+    failed: at most `max_attempts` attempts, the n-th retry `backoff * 2**(n-1)` after the
+    last one; gone: again once `gone_age` has passed since it was last seen gone."""
+
+    max_attempts: int = 5
+    backoff: timedelta = timedelta(minutes=10)
+    gone_age: timedelta = timedelta(days=7)
+
+
+def content_hash(row: Mapping) -> str:
+    """Hash of an article's content (everything but fetch time), as stored."""
+    text = json.dumps([row.get(f) for f in _CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 # Legacy archive articles (/ezview/) carry article_no = -N, modern ones their positive number
 # (site.legacy_article_no): the store refuses any row that breaks this, so the two number spaces
 # can never collide in the key (README "Legacy archive").
@@ -69,15 +122,25 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def real_store_path(path: str | Path) -> Path:
+    """The store's real path (symlinks resolved): one store, one lock, whatever the name."""
+    return Path(path).expanduser().resolve()
+
+
 class DatasetStore:
+    REJECTS_FIELDS = REJECT_FIELDS  # the columns of `scrapy export --what rejects`
     def __init__(self, path: str | Path):
-        self.path = Path(path).expanduser()
+        self.path = real_store_path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # timeout: another crawl (weather beside articles) may be writing; wait rather than fail
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+        for column, kind in _ADDED_ARTICLE_COLUMNS.items():
+            if column not in have:
+                self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
         self.db.executescript(LEGACY_KEY_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
@@ -106,51 +169,169 @@ class DatasetStore:
         Two crawls of one spider on one store (a scheduled job starting while the previous is
         still running) would do the same work twice. The kernel drops the lock when a process
         dies, so a killed crawl never leaves it behind."""
-        f = open(f"{self.path}.{name}.lock", "a")
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            f.close()
+        f = lock_file(self.path, name)
+        if f is None:
             return False
         self._lock = f
         return True
+
+    def hold_lock(self, f) -> None:
+        """Keep a lock taken before the store was opened (lock_file); released by close()."""
+        self._lock = f
 
     # --- articles -----------------------------------------------------------------------
     def upsert_article(self, article: Mapping) -> str:
         """Insert or update by article number (by URL for pages without one).
 
-        Returns "new", "updated" or "unchanged".
+        Returns "new", "updated" or "unchanged". The version an update replaces is kept in
+        `article_versions`; an article seen again after being marked deleted is live again.
         """
         row = {f: article.get(f) for f in ARTICLE_FIELDS}
         for f in _JSON_FIELDS:
             row[f] = json.dumps(row[f] or [], ensure_ascii=False)
-        key_sql, key = (
-            ("article_no = ?", row["article_no"]) if row["article_no"] is not None
-            else ("url = ?", row["url"])
-        )
+        digest = content_hash(row)
+        key_sql, key = _article_key(row["article_no"], row["url"])
         old = self.db.execute(
-            f"SELECT rowid, {', '.join(_CONTENT_FIELDS)} FROM articles WHERE {key_sql}", (key,)
+            f"SELECT rowid, content_hash, {', '.join(_CONTENT_FIELDS)} "
+            f"FROM articles WHERE {key_sql}", (key,)
         ).fetchone()
         now = _now()
         if old is None:
-            cols = ARTICLE_FIELDS + ("first_stored_at", "updated_at")
+            cols = ARTICLE_FIELDS + ("first_stored_at", "updated_at", "content_hash")
             self.db.execute(
                 f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [row[f] for f in ARTICLE_FIELDS] + [now, now],
+                [row[f] for f in ARTICLE_FIELDS] + [now, now, digest],
             )
             return "new"
-        rowid, old_content = old[0], tuple(old[1:])
-        if old_content == tuple(row[f] for f in _CONTENT_FIELDS):
+        rowid, old_hash = old[0], old[1]
+        old_content = dict(zip(_CONTENT_FIELDS, old[2:]))
+        if (old_hash or content_hash(old_content)) == digest:
             self.db.execute(
-                "UPDATE articles SET fetched_at = ? WHERE rowid = ?", (row["fetched_at"], rowid)
+                "UPDATE articles SET fetched_at = ?, content_hash = ?, deleted_at = NULL "
+                "WHERE rowid = ?", (row["fetched_at"], digest, rowid)
             )
             return "unchanged"
-        sets = ", ".join(f"{f} = ?" for f in ARTICLE_FIELDS)
-        self.db.execute(
-            f"UPDATE articles SET {sets}, updated_at = ? WHERE rowid = ?",
-            [row[f] for f in ARTICLE_FIELDS] + [now, rowid],
-        )
+        with self.db:  # the old version is archived and replaced in one transaction
+            self.db.execute("BEGIN")
+            cols = ARTICLE_FIELDS + ("content_hash",)
+            self.db.execute(
+                f"INSERT INTO article_versions ({', '.join(cols)}, replaced_at) "
+                f"SELECT {', '.join(cols)}, ? FROM articles WHERE rowid = ?", (now, rowid)
+            )
+            sets = ", ".join(f"{f} = ?" for f in ARTICLE_FIELDS)
+            self.db.execute(
+                f"UPDATE articles SET {sets}, updated_at = ?, content_hash = ?, "
+                "deleted_at = NULL WHERE rowid = ?",
+                [row[f] for f in ARTICLE_FIELDS] + [now, digest, rowid],
+            )
         return "updated"
+
+    def has_same_content(self, article: Mapping | object) -> bool:
+        """True when the store holds this article with exactly this content."""
+        adapter = article if isinstance(article, Mapping) else _adapt(article)
+        row = {f: adapter.get(f) for f in ARTICLE_FIELDS}
+        for f in _JSON_FIELDS:
+            row[f] = json.dumps(row[f] or [], ensure_ascii=False)
+        key_sql, key = _article_key(row["article_no"], row["url"])
+        old = self.db.execute(
+            f"SELECT content_hash FROM articles WHERE {key_sql}", (key,)).fetchone()
+        return old is not None and old[0] == content_hash(row)
+
+    def article_versions(self, article_no: int) -> list[dict]:
+        """Earlier versions of an article, oldest first."""
+        cols = ARTICLE_FIELDS + ("content_hash", "replaced_at")
+        cur = self.db.execute(
+            f"SELECT {', '.join(cols)} FROM article_versions WHERE article_no = ? "
+            "ORDER BY rowid", (article_no,)
+        )
+        return [dict(zip(cols, r)) for r in cur]
+
+    def mark_deleted(self, article_no: int) -> bool:
+        """A stored article that is gone from the site: marked with the time, kept.
+
+        True when it was stored and not yet marked."""
+        cur = self.db.execute(
+            "UPDATE articles SET deleted_at = ? WHERE article_no = ? AND deleted_at IS NULL",
+            (_now(), article_no),
+        )
+        return cur.rowcount == 1
+
+    def is_stored(self, article_no: int) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM articles WHERE article_no = ?", (article_no,)
+        ).fetchone() is not None
+
+    def deleted_articles(self) -> dict[int, str]:
+        return dict(self.db.execute(
+            "SELECT article_no, deleted_at FROM articles WHERE deleted_at IS NOT NULL"
+        ))
+
+    def recent_article_nos(self, days: float) -> list[int]:
+        """Live articles published within `days` before the newest one stored (the refresh
+        window: on a site that publishes daily, the newest article is about now)."""
+        newest = self.db.execute(
+            "SELECT MAX(published_at) FROM articles WHERE deleted_at IS NULL"
+        ).fetchone()[0]
+        if not newest or days <= 0:
+            return []
+        try:
+            start = datetime.fromisoformat(newest) - timedelta(days=days)
+        except ValueError:
+            return []
+        return [r[0] for r in self.db.execute(
+            "SELECT article_no FROM articles WHERE article_no IS NOT NULL "
+            "AND deleted_at IS NULL AND published_at >= ? ORDER BY article_no",
+            (start.isoformat(),),
+        )]
+
+    # --- rejects ------------------------------------------------------------------------
+    def record_reject(self, url: str, article_no: int | None, reason: str) -> str:
+        """Record (or count again) a page that could not be had; returns its state."""
+        state = reject_state(reason)
+        now = _now()
+        self.db.execute(
+            "INSERT INTO rejects (key, article_no, url, reason, state, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "url = excluded.url, reason = excluded.reason, state = excluded.state, "
+            "last_seen = excluded.last_seen, attempts = rejects.attempts + 1",
+            (_reject_key(article_no, url), article_no, url, reason, state, now, now),
+        )
+        return state
+
+    def clear_reject(self, url: str, article_no: int | None) -> None:
+        """The page was had: it leaves the rejects table."""
+        self.db.execute("DELETE FROM rejects WHERE key = ?", (_reject_key(article_no, url),))
+
+    def iter_rejects(self, since: str | None = None, until: str | None = None) -> Iterator[dict]:
+        """Recorded rejects (`scrapy export --what rejects`); since/until: UTC days last seen."""
+        where, args = _day_window("substr(last_seen, 1, 10)", since, until)
+        cur = self.db.execute(
+            f"SELECT {', '.join(REJECT_FIELDS)} FROM rejects {where} ORDER BY rowid", args)
+        for values in cur:
+            yield dict(zip(REJECT_FIELDS, values))
+
+    def rejected_article_nos(self) -> set[int]:
+        return {r[0] for r in self.db.execute(
+            "SELECT article_no FROM rejects WHERE article_no IS NOT NULL")}
+
+    def due_rejects(self, policy: RetryPolicy, now: datetime | None = None) -> list[int]:
+        """Article numbers of rejects worth fetching again now (see RetryPolicy)."""
+        now = now or datetime.now(timezone.utc)
+        due = []
+        for no, state, last_seen, attempts in self.db.execute(
+            "SELECT article_no, state, last_seen, attempts FROM rejects "
+            "WHERE article_no IS NOT NULL ORDER BY article_no"
+        ):
+            last = datetime.fromisoformat(last_seen)
+            if state == "gone":
+                wait = policy.gone_age
+            elif attempts >= policy.max_attempts:
+                continue
+            else:
+                wait = policy.backoff * (2 ** (attempts - 1))
+            if now - last >= wait:
+                due.append(no)
+        return due
 
     def known_article_nos(self) -> IntSet:
         """A compact set (a bitmap of numbers): it lives through the whole crawl."""
@@ -236,6 +417,36 @@ class DatasetStore:
         return [
             dict(zip(cols, r)) for r in self.db.execute(f"SELECT {', '.join(cols)} FROM runs")
         ]
+
+
+def lock_file(store_path: Path, name: str):
+    """Take the lock for crawls named `name` on the store at its real path; None if taken.
+
+    An open file holding an exclusive flock: the kernel drops it when the process dies, so a
+    killed crawl never leaves it behind."""
+    path = real_store_path(store_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(f"{path}.{name}.lock", "a")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return None
+    return f
+
+
+def _adapt(item) -> Mapping:
+    from itemadapter import ItemAdapter  # items (dataclasses) from the crawl
+
+    return ItemAdapter(item)
+
+
+def _article_key(article_no: int | None, url: str) -> tuple[str, object]:
+    return ("article_no = ?", article_no) if article_no is not None else ("url = ?", url)
+
+
+def _reject_key(article_no: int | None, url: str) -> str:
+    return str(article_no) if article_no is not None else url
 
 
 def _day_window(column: str, since: str | None, until: str | None) -> tuple[str, list]:

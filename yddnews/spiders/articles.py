@@ -15,6 +15,13 @@ Archive strategy (legacy links, mobile fallback, RSS first): spiders/archive.py.
 Listing paging stops at the first of: a page with no article number not already seen in that
 listing (the CMS repeats its last page past the end), a page whose entries are all older than
 `since`, a page holding articles already in the store (incremental crawls), `max_pages`.
+A page with no entries at all is never an end (past the end the CMS repeats its last page): it
+is fetched again (YDD_EMPTY_LISTING_RETRIES) and then recorded as a failed listing page.
+
+A crawl that walks every listing also fetches, by number, the recorded rejects that are due
+again (RetryPolicy) and the stored articles of the refresh window (YDD_REFRESH_DAYS), so edits
+and deletions reach the store. The lifecycle (yddnews/outputs/lifecycle.py) is told what is
+discovered and what is settled; it decides whether the walk was complete.
 
 Fewest requests (on the real site politeness makes every request cost ~1 s): when the site has
 the all-articles listing, it is the one listing walked deep; each section listing of the home
@@ -34,10 +41,12 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 
 from yddnews import progress, render, sections, site
+from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.intset import IntSet
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
+from yddnews.outputs.lifecycle import CrawlLifecycle
 from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
 from yddnews.spiders.args import (
     parse_day,
@@ -76,6 +85,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         self.requested = IntSet()
         self.article_requests = 0  # against YDD_MAX_ARTICLE_REQUESTS
         self.known = IntSet()
+        self.parked: set[int] = set()  # recorded rejects not due again yet: not fetched
         self.stop_at_known = False
         # Does the all-articles listing work in this crawl? None until its first page is read.
         self.all_listing: bool | None = None
@@ -86,9 +96,11 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
-        datasets = Datasets.of(self.crawler)
-        datasets.start_run()
-        store = datasets.store
+        lifecycle = CrawlLifecycle.of(self.crawler)
+        settings = self.crawler.settings
+        self.empty_listing_retries = settings.getint("YDD_EMPTY_LISTING_RETRIES")
+        self.raise_on = {int(n) for n in settings.getlist("YDD_DEBUG_RAISE_ON")}
+        store = lifecycle.datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
                          or self.max_pages or self.legacy_ids)
         if store is not None and not self.full:
@@ -99,6 +111,21 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 "paging stops at known articles" if self.stop_at_known
                 else "the last full walk did not finish, so listings are walked to their end",
             )
+        if store is not None and walks_all and not self.full:
+            due = store.due_rejects(lifecycle.retry_policy)
+            self.parked = store.rejected_article_nos() - set(due)
+            refresh = store.recent_article_nos(settings.getfloat("YDD_REFRESH_DAYS"))
+            if due or refresh:
+                self.logger.info("fetching again: %d recorded rejects due, %d stored articles "
+                                 "of the refresh window", len(due), len(refresh))
+            for no in due:
+                self.crawler.stats.inc_value(S.RETRY_REQUESTED)
+                yield self.article_request(no)
+            for no in refresh:
+                if no not in self.requested:
+                    self.crawler.stats.inc_value(S.REFRESH_REQUESTED)
+                    lifecycle.refresh(no)
+                    yield self.article_request(no)
         self.walks_all = walks_all
         if self.legacy_ids:
             for n in self.legacy_ids:
@@ -135,10 +162,10 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         it working (incremental), else from the home page's menu."""
         datasets = Datasets.of(self.crawler)
         store = datasets.store
-        if store is not None and self.walks_all:
-            store.set_state(LISTINGS_COMPLETE, "0")  # back to 1 only if this walk finishes
-            store.set_state(STATE_WALKED_AT, utc_now())
-            datasets.walks_all_listings = True
+        if self.walks_all:
+            # the lifecycle decides at the end whether this walk was complete
+            CrawlLifecycle.of(self.crawler).walked_all_listings()
+            datasets.set_state(STATE_WALKED_AT, utc_now())
         if self.stop_at_known and store is not None and store.get_state(ALL_LISTING) == "1":
             self.logger.info("incremental: starting from the all-articles listing")
             yield self.all_listing_request()
@@ -170,6 +197,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
     def article_request(self, no: int, from_ids: bool = False,
                         listed: dict | None = None) -> scrapy.Request:
         self.requested.add(no)
+        CrawlLifecycle.of(self.crawler).discover(no)
         self.article_requests += 1
         # `listed`: the listing entry that led here (a plain dict: JOBDIR queues pickle it),
         # one more source for the extraction's cross-checks
@@ -215,9 +243,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
 
     def parse_home(self, response):
         self.crawler.stats.inc_value("ydd/pages/home")
-        store = Datasets.of(self.crawler).store
-        if store is not None:  # where the RSS-first step of later crawls reads the feed
-            store.set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
+        # where the RSS-first step of later crawls reads the feed
+        Datasets.of(self.crawler).set_state(STATE_FEEDS, json.dumps(declared_feeds(response)))
         yield from self.follow_legacy_links(response)
         sections = extract_section_links(response.url, response.text)
         self.section_names.update((f"sec {s}", name) for s, name, _ in sections)
@@ -246,12 +273,15 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         yield from self.follow_legacy_links(response)
         listing = extract_listing(response.url, response.text)
         progress.note_listing(stats, chain, page, listing.page_urls)
+        stats.inc_value(S.LISTING_ENTRIES, len(listing.entries))
+        if not listing.entries:
+            # Past its end the CMS repeats the last page, so an empty page is a glitch (or a
+            # changed layout), never the end: fetch it again, then record it as failed (or,
+            # for the first page of the all-articles listing, take that listing as absent).
+            yield from self.empty_listing_page(response, chain, page)
+            return
         if chain == "all" and page == 1:
-            if not listing.entries:
-                yield from self.without_all_listing()
-                return
             self.all_listing_works()
-        stats.inc_value("ydd/listing/entries", len(listing.entries))
         seen = self.seen_in_listing.get(chain)
         if seen is None:
             seen = self.seen_in_listing[chain] = IntSet()
@@ -273,6 +303,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 continue
             if no in self.known:
                 met_known = self.stop_at_known
+                continue
+            if no in self.parked:  # a recorded reject, not due again yet
                 continue
             if no not in self.requested:
                 if self.article_cap_reached():
@@ -317,9 +349,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             self.crawler.stats.inc_value("ydd/listing/section_walks_skipped",
                                          len(self.section_walks_waiting))
             self.section_walks_waiting.clear()
-            store = Datasets.of(self.crawler).store
-            if store is not None:
-                store.set_state(ALL_LISTING, "1")
+            Datasets.of(self.crawler).set_state(ALL_LISTING, "1")
 
     def without_all_listing(self):
         """No all-articles listing (absent, empty or failing): the section listings walk the
@@ -328,9 +358,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             return
         self.all_listing = False
         self.logger.info("no all-articles listing: walking the section listings to their ends")
-        store = Datasets.of(self.crawler).store
-        if store is not None:
-            store.set_state(ALL_LISTING, "0")
+        Datasets.of(self.crawler).set_state(ALL_LISTING, "0")
         if not self.home_fetched:  # an incremental crawl that started from it: the menu now
             yield self.home_request()
         yield from self.section_walks_waiting
@@ -339,6 +367,24 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
     def on_all_listing_failure(self, failure):
         yield from self.on_failure(failure)
         yield from self.without_all_listing()
+
+    def empty_listing_page(self, response, chain: str, page: int):
+        stats = self.crawler.stats
+        tries = response.meta.get("ydd_empty_tries", 0) + 1
+        if tries <= self.empty_listing_retries:
+            stats.inc_value(S.LISTING_EMPTY_RETRIED)
+            self.logger.info("listing %s page without entries, fetching it again: %s",
+                             chain, response.url)
+            meta = dict(response.request.meta, ydd_empty_tries=tries)
+            yield response.request.replace(meta=meta, dont_filter=True)
+            return
+        if chain == "all" and page == 1:
+            yield from self.without_all_listing()
+            return
+        stats.inc_value(S.FAILED_LISTING)
+        self.logger.warning("listing %s: no entries in %s after %d fetches: a failed listing "
+                            "page (the walk stays incomplete)", chain, response.url, tries)
+        yield Reject(response.url, [f"listing page without entries: fetched {tries} times"])
 
     # --- articles -----------------------------------------------------------------------
     def listed(self, entry, chain: str) -> dict:
@@ -356,6 +402,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             yield Reject(first, [f"not an article page: {response.url}"], source=response.url)
             return
         url = site.article_url(self.site_url, no)
+        if no in self.raise_on:
+            raise RuntimeError(f"injected extraction failure on article {no} (YDD_DEBUG_RAISE_ON)")
         problem = self.http_problem(response)
         page = None
         yield from self.follow_legacy_links(response)
@@ -365,9 +413,9 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         if problem is None:
             page = extract_article_html(url, decoded.text, stations=self.stations,
                                         listing=listed)
-            if not (page.article.title and page.article.body) and is_soft_404(decoded.text):
+            if page.article.missing() and is_soft_404(decoded.text):
                 problem = "soft-404"
-            elif not (page.article.title and page.article.body):
+            elif page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
                 instead = render.fallback(self, response, page)
                 if isinstance(instead, scrapy.Request) or (
@@ -385,8 +433,9 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             return
         if problem:
             if from_ids and problem in ("http 404", "soft-404"):
-                stats.inc_value("ydd/ids/missing")
+                stats.inc_value(S.IDS_MISSING)
                 self.logger.info("no article at number %s (%s)", no, problem)
+                CrawlLifecycle.of(self.crawler).settle(no)
                 return
             yield Reject(url, [problem], source=response.url)
             return
@@ -400,7 +449,8 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             (self.since and published_day < self.since)
             or (self.until and published_day > self.until)
         ):
-            stats.inc_value("ydd/window/outside")
+            stats.inc_value(S.WINDOW_OUTSIDE)
+            CrawlLifecycle.of(self.crawler).settle(no)
             return
         yield page
 

@@ -25,7 +25,6 @@ from yddnews import site
 from yddnews.dumpfiles import file_uri, read_dump, shown, unreadable
 from yddnews.extract import extract_article_html, extract_article_text
 from yddnews.items import Reject
-from yddnews.outputs.datasets import Datasets
 from yddnews.spiders.base import SiteSpider, utc_now
 
 
@@ -111,7 +110,6 @@ class DumpsSpider(SiteSpider):
         """Two passes, so an article saved in several files is exported once, from its best
         copy: the first extracts every file and keeps, per article, only the best file's path;
         the second extracts those again and exports them (memory holds paths, not pages)."""
-        Datasets.of(self.crawler).start_run()
         stats = self.crawler.stats
         best: dict[tuple, tuple[tuple, Path]] = {}
         found = False

@@ -11,7 +11,6 @@ import scrapy
 from yddnews import checks
 from yddnews.extract import extract_weather_html
 from yddnews.items import Reject
-from yddnews.outputs.datasets import Datasets
 from yddnews.spiders.base import SiteSpider, utc_now
 
 
@@ -19,7 +18,6 @@ class WeatherSpider(SiteSpider):
     name = "weather"
 
     async def start(self):
-        Datasets.of(self.crawler).start_run()
         yield scrapy.Request(
             self.site_url + "/", callback=self.parse, errback=self.on_failure,
             meta={"ydd_kind": "home"}, dont_filter=True,
