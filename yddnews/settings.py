@@ -94,6 +94,7 @@ EXTENSIONS = {
 
 SPIDER_MIDDLEWARES = {
     "yddnews.outputs.lifecycle.RecordCallbackErrors": 25,  # a raising callback -> a reject
+    "yddnews.robots.RobotsBeforeStart": 0,  # robots.txt read before the first start request
 }
 
 # --- No silent loss (yddnews/outputs/lifecycle.py) ----------------------------------------
@@ -223,7 +224,7 @@ DOWNLOADER_MIDDLEWARES = {
     "yddnews.offsite.SiteOnly": 650,  # > RedirectMiddleware (600): sees a Location first
     "yddnews.outputs.warc.WarcArchiveMiddleware": 585,  # YDD_WARC: every response archived
 }
-SPIDER_MIDDLEWARES = {"yddnews.robots.RobotsBeforeStart": 0}
+# (SPIDER_MIDDLEWARES above holds yddnews.robots.RobotsBeforeStart.)
 # Scrapy 2.19's remote-control extension runs Python sent to a local port and leaves token
 # files in the user's profile: off unless turned on here or with -s.
 REMOTE_CONTROL_ENABLED = False
