@@ -89,6 +89,7 @@ class CrawlProgress:
     def spider_closed(self, spider, reason) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+            self.log_progress()  # where the crawl ended, whenever the last tick was
 
     def request_scheduled(self, request, spider) -> None:
         if request.meta.get("ydd_kind") == "article" and not request.meta.get("retry_times"):

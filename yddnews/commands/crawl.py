@@ -87,17 +87,6 @@ class Command(ScrapyCrawlCommand):
         elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):
             self.exitcode = 1
 
-    def _check_arguments(self, name: str, spargs: dict) -> None:
-        """A bad `-a` argument is a usage error with its message, not a traceback at start."""
-        try:
-            spidercls = self.crawler_process.spider_loader.load(name)
-        except KeyError:
-            return  # Scrapy itself reports an unknown spider
-        try:
-            spidercls(**spargs)
-        except ValueError as exc:
-            raise UsageError(f"{name}: {exc}", print_help=False) from None
-
 
 def _trap_refusal(running, refused: list[str]) -> None:
     """A StartRefused from the lifecycle is a one-line message, not an unhandled traceback."""
