@@ -203,12 +203,6 @@ CONCURRENT_ITEMS = 1
 # the collector as it is.
 YDD_GC_THRESHOLD = [50000, 20, 20]
 YDD_GC_FREEZE = True
-# Articles written to the SQLite store per transaction (1 = one commit each, ~4% of a crawl,
-# ~18% of a `dumps` run), and at most this many seconds per transaction. The store is written
-# after the feed, so a killed crawl loses at most the open transaction from the store (never
-# from the feed) and fetches those articles again next time.
-YDD_STORE_BATCH = 200
-YDD_STORE_BATCH_SECONDS = 2.0
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -145,13 +145,6 @@ class DatasetStore:
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 
-    def begin(self) -> None:
-        """Open a transaction unless one is open: the writes up to commit() are one (cheaper
-        than one autocommit each; a killed crawl loses only the open one, which it re-fetches
-        next time, as the feed was written first)."""
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN")
-
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.commit()
