@@ -54,7 +54,6 @@ class WarcSpider(SiteSpider):
 
     async def start(self):
         datasets = Datasets.of(self.crawler)
-        datasets.start_run()
         if self.reextract:
             if datasets.store is None:
                 raise ValueError("reextract=1 needs the store (YDD_STORE)")
