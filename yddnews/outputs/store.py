@@ -1,7 +1,8 @@
 """The SQLite dataset store: articles, weather readings, crawl runs — and the incremental state.
 
 Scrapy-free so the export command, tests and benchmarks use it directly. Every write commits
-at once (WAL journal), so a killed crawl loses nothing that reached the store.
+at once (WAL journal), so a killed crawl loses nothing that reached the store; only the search
+index is filled in batches (outputs/search.py), and caught up when the store is next opened.
 """
 
 from __future__ import annotations
@@ -143,15 +144,24 @@ class DatasetStore:
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
         self.db.executescript(LEGACY_KEY_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
+        self._unindexed = 0  # articles written since the search index last caught up
         self._lock = None
 
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.commit()
 
+    def catch_up_index(self) -> None:
+        """Index for search what was written since the last catch-up (outputs/search.py)."""
+        search.catch_up(self.db)
+        self._unindexed = 0
+
     def close(self) -> None:
         self.commit()
-        self.db.close()
+        try:
+            self.catch_up_index()
+        finally:
+            self.db.close()
         if self._lock is not None:
             self._lock.close()  # releases the lock
             self._lock = None
@@ -178,7 +188,16 @@ class DatasetStore:
 
         Returns "new", "updated" or "unchanged". The version an update replaces is kept in
         `article_versions`; an article seen again after being marked deleted is live again.
+        The search index catches up every search.INDEX_BATCH new or changed articles.
         """
+        outcome = self._upsert(article)
+        if outcome != "unchanged":
+            self._unindexed += 1
+            if self._unindexed >= search.INDEX_BATCH:
+                self.catch_up_index()
+        return outcome
+
+    def _upsert(self, article: Mapping) -> str:
         row = {f: article.get(f) for f in ARTICLE_FIELDS}
         for f in _JSON_FIELDS:
             row[f] = json.dumps(row[f] or [], ensure_ascii=False)
@@ -400,6 +419,8 @@ class DatasetStore:
         return cur.lastrowid
 
     def finish_run(self, run_id: int, reason: str, counts: dict) -> None:
+        """Record the run as finished, once what it stored is searchable."""
+        self.catch_up_index()
         self.db.execute(
             "UPDATE runs SET finished_at = ?, finish_reason = ?, counts = ? WHERE id = ?",
             (_now(), reason, json.dumps(counts, ensure_ascii=False), run_id),
