@@ -7,12 +7,15 @@ with real `scrapy crawl` and `scrapy export` subprocesses, judged by `replica le
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
 import subprocess
 from collections import Counter
 
+import pyarrow.parquet as pq
 from conftest import PYTHON, ROOT, SCRAPY, crawl, read_jsonl
 
+from yddnews.outputs import parquet
 from yddnews.outputs.store import LEDGER_FIELDS, LEDGER_STATES, DatasetStore
 
 SITE = "http://127.0.0.1:9"
@@ -96,6 +99,14 @@ def test_a_50000_number_range_costs_a_few_queries_not_one_per_number(tmp_path):
                                 "absent": 0, "never_seen": 49_996}
     assert newest == [49_999, 49_998, 49_997]
     assert len(statements) <= 3 * 6, statements  # three ordered queries per space and call
+    # Parquet: a ledger starts with tens of thousands of never-seen rows whose columns are
+    # empty; the schema types them anyway, so the later rows' values fit
+    out = io.BytesIO()
+    assert parquet.write(store.iter_ledger(), "ledger", LEDGER_FIELDS, out) == 50_000
+    table = pq.read_table(io.BytesIO(out.getvalue()))
+    assert table.schema.field("reason").type == "string"
+    assert table.column("reason").to_pylist()[39_999] == "http 410"
+    assert table.column("state").to_pylist()[-1] == "exported"
     store.close()
 
 
