@@ -216,3 +216,21 @@ def test_gaps_needs_a_store_and_takes_no_selection(replica, tmp_path):
     assert "gaps=1 fetches the never-seen numbers of the whole ledger" in c.log
     result = _export_ledger(tmp_path / "nothing.sqlite", tmp_path / "x.jsonl")
     assert result.returncode != 0 and "no store at" in result.stderr
+
+
+def test_numbers_fetched_by_ids_without_an_article_are_absent_and_not_probed_again(
+        replica, tmp_path):
+    server = replica("--articles", "8", "--first-no", "4")
+    work = tmp_path / "c"
+    store = work / "store.sqlite"
+    assert crawl("articles", server.url, work).returncode == 0
+    c = crawl("articles", server.url, work, "-a", "ids=1-2")
+    assert c.returncode == 0, c.log[-3000:]
+    assert c.rejects == [] and "2 numbers have no article" in c.log
+    ledger = _exported(store, tmp_path, "ledger.jsonl")
+    assert [ledger["modern", n] for n in (1, 2, 3)] == ["absent", "absent", "never_seen"]
+    server.stats(reset=True)
+    g = crawl("articles", server.url, work, "-a", "gaps=1")
+    assert g.returncode == 0, g.log[-3000:]
+    assert server.stats()["article"] == 2  # number 3 only: its desktop and mobile pages
+    assert _exported(store, tmp_path, "ledger-2.jsonl")["modern", 3] == "absent"

@@ -211,7 +211,7 @@ class Datasets:
         self.store.record_reject(url, no, reason)
 
     def record_absent(self, article_no: int, url: str, reason: str) -> bool:
-        """A number probed by number only (gaps=1) holds no article: the store's absent
+        """A number fetched by its number (gaps=1, ids) holds no article: the store's absent
         numbers (the completeness ledger). True when recorded."""
         if self.store is None:
             return False

@@ -129,16 +129,16 @@ BEGIN SELECT RAISE(ABORT, 'article_no < 0 is for legacy /ezview/ articles only')
 #   exported    the store holds the article (also when later found deleted: see `reason`)
 #   gone        a reject whose page is not there (404, 410, soft-404, no article)
 #   failed      a reject worth retrying (timeouts, dropped connections, ...): reason, attempts
-#   absent      probed by number only (gaps=1): the site has no article there and no listing,
-#               feed or link ever showed it (a number the CMS skipped)
+#   absent      fetched by its number (gaps=1, ids, legacy_ids): the site has no article there
+#               and no reject says a listing, feed or link showed it (a number the CMS skipped)
 #   never_seen  not fetched yet: what `scrapy crawl articles -a gaps=1` fetches
 LEDGER_FIELDS = ("space", "no", "article_no", "state", "reason", "attempts", "first_seen",
                  "last_seen", "url")
 LEDGER_STATES = ("exported", "gone", "failed", "absent", "never_seen")
 LEDGER_SPACES = ("modern", "legacy")
 LEDGER_SCHEMA = """
--- Numbers fetched by number only (gaps=1) that hold no article and were never listed: the
--- ledger's `absent`. A row leaves when the article is stored (clear_reject).
+-- Numbers fetched by their number (gaps=1, ids, legacy_ids) that hold no article: the ledger's
+-- `absent` (unless a reject of the number says more). A row leaves when the article is stored.
 CREATE TABLE IF NOT EXISTS absent_numbers (
     article_no INTEGER PRIMARY KEY,  -- as in `articles`: N modern, -N legacy
     url TEXT NOT NULL, reason TEXT NOT NULL,
@@ -360,7 +360,7 @@ class DatasetStore:
 
     # --- the completeness ledger ----------------------------------------------------------
     def record_absent(self, article_no: int, url: str, reason: str) -> None:
-        """A number probed by number only (gaps=1) holds no article (404, 410, soft-404)."""
+        """A number fetched by its number (gaps=1, ids) holds no article (404, 410, soft-404)."""
         now = _now()
         self.db.execute(
             "INSERT INTO absent_numbers (article_no, url, reason, first_seen, last_seen) "

@@ -5,8 +5,9 @@ ledger") knows every number from 1 to the highest seen, in the modern and the le
 gaps crawl asks it for the never-seen ones, newest first (modern, then legacy), at most
 YDD_GAPS_PER_RUN of them, and fetches each by its number, walking no listing. What a probe
 finds is stored like any article; a number that answers 404, 410 or the CMS's soft 404 on
-its desktop and mobile pages becomes an `absent` number, so the next gaps crawl goes on with
-the numbers after it; anything else (a timeout, a page holding no article) is a reject.
+its desktop and mobile pages becomes an `absent` number (so does one fetched by `ids` or
+`legacy_ids`), so the next gaps crawl goes on with the numbers after it; anything else (a
+timeout, a page holding no article) is a reject.
 """
 
 from __future__ import annotations
@@ -51,12 +52,13 @@ class GapProbes:
                 yield request
 
     def number_without_article(self, key: int, url: str, reason: str) -> None:
-        """A number fetched by number (ids, legacy_ids, gaps) holds no article (404, 410,
-        soft 404): counted, settled, and for a gaps probe recorded as absent in the store."""
+        """A number fetched by its number (ids, legacy_ids, gaps) holds no article (404, 410,
+        soft 404): counted, settled, and recorded as absent in the store (the ledger shows a
+        reject of the same number first: a listed article that is gone stays `gone`)."""
         stats = self.crawler.stats
         stats.inc_value("ydd/ids/missing")
         self.logger.info("no article at number %s (%s)", url, reason)
         if key in getattr(self, "probing", ()):
             stats.inc_value(GAPS_ABSENT)
-            Datasets.of(self.crawler).record_absent(key, url, reason)
+        Datasets.of(self.crawler).record_absent(key, url, reason)  # nothing without a store
         CrawlLifecycle.of(self.crawler).settle(key)
