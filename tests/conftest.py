@@ -220,7 +220,6 @@ def hostile():
 # is mended (see the session's closing note). Remove a line as soon as its test passes.
 KNOWN_INTEGRATION_FAILURES = {
     "tests/test_checks_crawl.py::test_a_field_gone_from_every_page_fails_naming_it[no-body]",
-    "tests/test_crawl_articles.py::test_ids_fetch_exactly_those_numbers_and_report_the_missing",
     "tests/test_hostile_limits.py::test_endless_pagination_stops_at_the_caps_with_a_failed_check",
     "tests/test_lifecycle.py::test_disk_full_fails_loudly_and_the_same_command_completes_later",
     "tests/test_listing_requests.py::"

@@ -84,7 +84,8 @@ class ArchiveStrategy:
                 problem = "soft-404" if is_soft_404_bytes(response) else "no article"
         if problem:
             if from_ids and problem in MISSING:
-                stats.inc_value("ydd/ids/missing")
+                self.number_without_article(site.legacy_article_no(site.legacy_no(url)), url,
+                                            problem)
                 return
             yield Reject(url, [problem], source=response.url)
             return
@@ -135,8 +136,7 @@ class ArchiveStrategy:
     def desktop_outcome(self, url: str, no: int, from_ids: bool, reasons: list[str]):
         """Neither page held the article: what the desktop page alone would have led to."""
         if from_ids and reasons and reasons[0] in MISSING:
-            self.crawler.stats.inc_value("ydd/ids/missing")
-            self.logger.info("no article at number %s (%s)", no, reasons[0])
+            self.number_without_article(no, url, reasons[0])  # spiders/gaps.py
             return
         yield Reject(url, reasons, source=url)
 
