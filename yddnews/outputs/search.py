@@ -30,8 +30,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+
+from yddnews.outputs.sqlite import transaction
 
 FTS_TABLE = "articles_fts"
 PENDING_TABLE = "articles_fts_pending"  # rowids of articles written but not yet indexed
@@ -69,7 +70,7 @@ def ensure_index(db: sqlite3.Connection) -> None:
     existed = db.execute(
         "SELECT 1 FROM sqlite_master WHERE name = ?", (FTS_TABLE,)
     ).fetchone()
-    with _transaction(db):
+    with transaction(db):
         for name in _OLD_TRIGGERS:
             db.execute(f"DROP TRIGGER IF EXISTS {name}")
         for statement in _statements(SCHEMA):
@@ -78,21 +79,6 @@ def ensure_index(db: sqlite3.Connection) -> None:
         rebuild(db)
     else:
         catch_up(db)
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """One transaction (or the caller's, when one is open: it commits it)."""
-    if db.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    except BaseException:
-        db.rollback()
-        raise
-    db.commit()
 
 
 def _statements(script: str) -> list[str]:
@@ -110,7 +96,7 @@ def catch_up(db: sqlite3.Connection) -> int:
     """Index the articles noted since the last catch-up, in one transaction; how many."""
     if db.execute(f"SELECT 1 FROM {PENDING_TABLE} LIMIT 1").fetchone() is None:
         return 0
-    with _transaction(db):
+    with transaction(db):
         cur = db.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, body) SELECT a.rowid, a.title, a.body "
             f"FROM articles a JOIN {PENDING_TABLE} p ON a.rowid = p.rowid")
@@ -120,7 +106,7 @@ def catch_up(db: sqlite3.Connection) -> int:
 
 def rebuild(db: sqlite3.Connection) -> None:
     """Index every article again (after a VACUUM, which may renumber the articles' rowids)."""
-    with _transaction(db):
+    with transaction(db):
         db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
         db.execute(f"DELETE FROM {PENDING_TABLE}")
 

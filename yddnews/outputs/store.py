@@ -21,6 +21,7 @@ from pathlib import Path
 from yddnews import site
 from yddnews.intset import IntSet
 from yddnews.outputs import search
+from yddnews.outputs.sqlite import transaction
 
 ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
@@ -181,6 +182,14 @@ class DatasetStore:
         if self.db.in_transaction:
             self.db.commit()
 
+    def store_article(self, article: Mapping) -> str:
+        """upsert_article and clear_reject in one transaction (one commit instead of three):
+        the article is stored and leaves the rejects and absent numbers at once."""
+        with transaction(self.db):
+            outcome = self.upsert_article(article)
+            self.clear_reject(article.get("url"), article.get("article_no"))
+        return outcome
+
     def catch_up_index(self) -> None:
         """Index for search what was written since the last catch-up (outputs/search.py)."""
         search.catch_up(self.db)
@@ -253,8 +262,7 @@ class DatasetStore:
                 "WHERE rowid = ?", (row["fetched_at"], digest, rowid)
             )
             return "unchanged"
-        with self.db:  # the old version is archived and replaced in one transaction
-            self.db.execute("BEGIN")
+        with transaction(self.db):  # the old version is archived and replaced at once
             cols = ARTICLE_FIELDS + ("content_hash",)
             self.db.execute(
                 f"INSERT INTO article_versions ({', '.join(cols)}, replaced_at) "
