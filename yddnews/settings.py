@@ -192,6 +192,10 @@ YDD_RSS_WALK_HOURS = 24
 # reads them back through the same extraction; `-a reextract=1` rebuilds the store from them.
 YDD_WARC = ""
 YDD_WARC_MAX_BYTES = 100 * 1024 * 1024
+# The completeness ledger (spiders/gaps.py): `scrapy crawl articles -a gaps=1` fetches at most
+# this many never-seen numbers per run, newest first (on the real site ~1-2 s each with the
+# mobile fallback: 1000 is well under an hour); the next run goes on. Default 1000.
+YDD_GAPS_PER_RUN = 1000
 # The WARC middleware (yddnews.outputs.warc.WarcArchiveMiddleware) sits in
 # DOWNLOADER_MIDDLEWARES below at 585, after HttpCompressionMiddleware (590): the archived
 # body is the one the extractors saw.

@@ -25,7 +25,6 @@ from yddnews import site
 from yddnews.extract.legacy import extract_legacy_html
 from yddnews.extract.mobile import extract_mobile_html
 from yddnews.items import Reject
-from yddnews.outputs.lifecycle import CrawlLifecycle
 from yddnews.spiders.base import failure_reason, utc_now
 
 RSS_DEFAULT_PATH = "/data/rss/news.xml"
@@ -85,7 +84,8 @@ class ArchiveStrategy:
                 problem = "soft-404" if is_soft_404_bytes(response) else "no article"
         if problem:
             if from_ids and problem in MISSING:
-                stats.inc_value("ydd/ids/missing")
+                self.number_without_article(site.legacy_article_no(site.legacy_no(url)), url,
+                                            problem)
                 return
             yield Reject(url, [problem], source=response.url)
             return
@@ -141,9 +141,7 @@ class ArchiveStrategy:
                         extracted=None):
         """Neither page held the article: what the desktop page alone would have led to."""
         if from_ids and reasons and reasons[0] in MISSING:
-            self.crawler.stats.inc_value("ydd/ids/missing")
-            self.logger.info("no article at number %s (%s)", no, reasons[0])
-            CrawlLifecycle.of(self.crawler).settle(no)  # asked for, answered: nothing there
+            self.number_without_article(no, url, reasons[0])  # spiders/gaps.py
             return
         yield Reject(url, reasons, extracted=extracted, source=url)
 
