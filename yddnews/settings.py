@@ -116,6 +116,9 @@ YDD_REJECT_GONE_RECHECK_DAYS = 7
 # Refresh window: incremental crawls fetch again the stored articles published in the last N
 # days (counted back from the newest stored article), so edits and deletions are seen. 0 = off.
 YDD_REFRESH_DAYS = 3
+# ... each of them at most once in this many hours (an hourly crawl with nothing new stays at a
+# few requests). 0 = at every crawl.
+YDD_REFRESH_EVERY_HOURS = 12
 # A listing page without entries where entries were expected is fetched again this many times
 # before it counts as a failed listing page (the walk is then incomplete).
 YDD_EMPTY_LISTING_RETRIES = 2

@@ -254,9 +254,10 @@ class DatasetStore:
                 [row[f] for f in ARTICLE_FIELDS] + [now, now, digest],
             )
             return "new"
-        rowid, old_hash = old[0], old[1]
-        old_content = dict(zip(_CONTENT_FIELDS, old[2:]))
-        if (old_hash or content_hash(old_content)) == digest:
+        rowid = old[0]
+        # the stored content itself decides, not its recorded hash: a row edited by hand or
+        # by an older release must not pass for the new content
+        if content_hash(dict(zip(_CONTENT_FIELDS, old[2:]))) == digest:
             self.db.execute(
                 "UPDATE articles SET fetched_at = ?, content_hash = ?, deleted_at = NULL "
                 "WHERE rowid = ?", (row["fetched_at"], digest, rowid)
@@ -284,8 +285,10 @@ class DatasetStore:
             row[f] = json.dumps(row[f] or [], ensure_ascii=False)
         key_sql, key = _article_key(row["article_no"], row["url"])
         old = self.db.execute(
-            f"SELECT content_hash FROM articles WHERE {key_sql}", (key,)).fetchone()
-        return old is not None and old[0] == content_hash(row)
+            f"SELECT {', '.join(_CONTENT_FIELDS)} FROM articles WHERE {key_sql}", (key,)
+        ).fetchone()
+        return old is not None and content_hash(dict(zip(_CONTENT_FIELDS, old))) == \
+            content_hash(row)
 
     def article_versions(self, article_no: int) -> list[dict]:
         """Earlier versions of an article, oldest first."""
@@ -316,9 +319,10 @@ class DatasetStore:
             "SELECT article_no, deleted_at FROM articles WHERE deleted_at IS NOT NULL"
         ))
 
-    def recent_article_nos(self, days: float) -> list[int]:
+    def recent_article_nos(self, days: float, checked_before: str | None = None) -> list[int]:
         """Live articles published within `days` before the newest one stored (the refresh
-        window: on a site that publishes daily, the newest article is about now)."""
+        window: on a site that publishes daily, the newest article is about now); with
+        `checked_before` (an ISO time), only those last fetched before it."""
         newest = self.db.execute(
             "SELECT MAX(published_at) FROM articles WHERE deleted_at IS NULL"
         ).fetchone()[0]
@@ -330,8 +334,9 @@ class DatasetStore:
             return []
         return [r[0] for r in self.db.execute(
             "SELECT article_no FROM articles WHERE article_no IS NOT NULL "
-            "AND deleted_at IS NULL AND published_at >= ? ORDER BY article_no",
-            (start.isoformat(),),
+            "AND deleted_at IS NULL AND published_at >= ? AND (? IS NULL OR fetched_at IS NULL "
+            "OR fetched_at < ?) ORDER BY article_no",
+            (start.isoformat(), checked_before, checked_before),
         )]
 
     # --- rejects ------------------------------------------------------------------------
