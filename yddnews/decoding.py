@@ -24,13 +24,15 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 UNDECODABLE = "undecodable"
 
-_HANGUL_RE = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_HANJA_RE = re.compile("[\u4e00-\u9fff\uf900-\ufaff]")
+# Runs (`+`), counted by what removing them removes: half the time of findall (issue 16)
+_HANGUL_RE = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
+_HANJA_RE = re.compile("[\u4e00-\u9fff\uf900-\ufaff]+")
 # Latin-1 supplement and Latin Extended letters and C1 controls: what UTF-8 Korean turns into
 # when read as Latin-1/cp1252 (`ì˜ë“±í¬`). Symbols Korean pages really use are left out.
 _LATIN_MOJIBAKE_RE = re.compile("[\u0080-\u00a6\u00a8-\u00ad\u00af\u00b2-\u00b6\u00b8-\u00bf"
-                                "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+                                "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
 _NON_ASCII_RE = re.compile("[^\x00-\x7f]")
+_ASCII_RUN_RE = re.compile("[\x00-\x7f]+")
 # WHATWG's labels of EUC-KR (read as its superset cp949) that Python's codecs do not know.
 _KOREAN_LABELS = frozenset({"x-windows-949", "windows-949", "csksc56011987", "iso-ir-149",
                             "ksc_5601", "ks_c_5601-1989", "cseuckr", "x-euc-kr"})
@@ -67,11 +69,16 @@ def reads_as_korean(text: str) -> bool:
     as cp949 come out as Hanja)."""
     if not _NON_ASCII_RE.search(text):
         return True
-    hangul = len(_HANGUL_RE.findall(text))
+    rest = _ASCII_RUN_RE.sub("", text)  # every class counted below is non-ASCII
+    hangul = _count(_HANGUL_RE, rest)
     if hangul == 0:
         return False
-    return hangul > len(_LATIN_MOJIBAKE_RE.findall(text)) and hangul > len(
-        _HANJA_RE.findall(text))
+    return hangul > _count(_LATIN_MOJIBAKE_RE, rest) and hangul > _count(_HANJA_RE, rest)
+
+
+def _count(runs: re.Pattern, text: str) -> int:
+    """Characters of `text` in the class of `runs` (a `[...]+` pattern)."""
+    return len(text) - len(runs.sub("", text))
 
 
 def _detected(body: bytes) -> str | None:
