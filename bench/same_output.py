@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import ROOT, Replica, crawl_cmd  # noqa: E402
 
 # Scrapy's / CPython's own behaviour for what settings.py "Speed" changes.
-BEFORE = {"CONCURRENT_ITEMS": "100", "YDD_GC_THRESHOLD": "", "YDD_GC_FREEZE": "0"}
+BEFORE = {"CONCURRENT_ITEMS": "100", "YDD_GC_THRESHOLD": "", "YDD_GC_FREEZE": "0",
+          "STATS_CLASS": "scrapy.statscollectors.MemoryStatsCollector"}
 TIMES = ("fetched_at", "rejected_at", "first_stored_at", "updated_at")
 # A weather reading keeps the first page it was seen on: which page arrives first is up to the
 # network, in any two runs.
