@@ -19,6 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# A script run as `python bench/x.py` has bench/ first on sys.path, where bench/incremental.py
+# would shadow the `incremental` package Twisted imports (yddnews.settings imports Scrapy):
+# bench modules are imported as `bench.x` from ROOT instead.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from replica.process import ReplicaProcess  # noqa: E402
 
