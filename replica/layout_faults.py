@@ -110,13 +110,19 @@ def _rename_skin(page_html: str) -> str:
 
 
 def _without_byline(rep, i: int, page_html: str) -> str:
+    from replica import skins
+
     art = rep.article(i)
     by = art.meta.byline
-    for text in (by.bracket, by.signature) if by.names else ():
+    for text in (skins.contact_line(art), skins.reporter_box(art)):
+        if text:
+            page_html = page_html.replace(text, "")
+    for text in (art.bracket, by.signature) if by.names else ():
         if text:
             page_html = page_html.replace(html.escape(text, quote=False), "")
             page_html = page_html.replace(html.escape(text), "")
     if by.writer:
         page_html = page_html.replace(f"<li>{html.escape(by.writer, quote=False)}</li>", "")
+        page_html = page_html.replace(f"<span>{html.escape(by.writer)}</span> | ", "")
         page_html = page_html.replace(f"{html.escape(by.writer, quote=False)} | ", "")
     return page_html
