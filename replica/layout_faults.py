@@ -36,10 +36,14 @@ _SKIN_RENAMES = {
 _REMOVE = {
     "no-section": ["//*[contains(concat(' ', normalize-space(@class), ' '), ' sec_name ')]",
                    "//*[contains(@class, 'path_wrap')]",
+                   "//*[contains(@class, 'art_top')]/*[contains(@class, 'head_tag')]",
                    "//meta[@property='article:section' or @name='article:section']"],
     "no-title": ["//*[contains(@class, 'art_top')]//h2",
+                 "//*[contains(@class, 'art_top')]//h1",
                  "//meta[@property='og:title' or @name='twitter:title' or @name='title']"],
     "no-dates": ["//*[contains(@class, 'art_info')]/li[contains(., '등록') or contains(., '수정')]",
+                 "//*[contains(@class, 'info_box') or contains(@class, 'art_byline')]"
+                 "/span[contains(., '입력') or contains(., '수정')]",
                  "//meta[contains(@property, '_time') or contains(@name, '_time')]"],
     "no-weather": ["//*[contains(@class, 'weather_box')]"],
 }
