@@ -108,6 +108,9 @@ YDD_REJECT_GONE_RECHECK_DAYS = 7
 # Refresh window: incremental crawls fetch again the stored articles published in the last N
 # days (counted back from the newest stored article), so edits and deletions are seen. 0 = off.
 YDD_REFRESH_DAYS = 3
+# ... each of them at most once in this many hours (an hourly crawl with nothing new stays at a
+# few requests). 0 = at every crawl.
+YDD_REFRESH_EVERY_HOURS = 12
 # A listing page without entries where entries were expected is fetched again this many times
 # before it counts as a failed listing page (the walk is then incomplete).
 YDD_EMPTY_LISTING_RETRIES = 2
@@ -189,6 +192,10 @@ YDD_RSS_WALK_HOURS = 24
 # reads them back through the same extraction; `-a reextract=1` rebuilds the store from them.
 YDD_WARC = ""
 YDD_WARC_MAX_BYTES = 100 * 1024 * 1024
+# The completeness ledger (spiders/gaps.py): `scrapy crawl articles -a gaps=1` fetches at most
+# this many never-seen numbers per run, newest first (on the real site ~1-2 s each with the
+# mobile fallback: 1000 is well under an hour); the next run goes on. Default 1000.
+YDD_GAPS_PER_RUN = 1000
 # The WARC middleware (yddnews.outputs.warc.WarcArchiveMiddleware) sits in
 # DOWNLOADER_MIDDLEWARES below at 585, after HttpCompressionMiddleware (590): the archived
 # body is the one the extractors saw.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -105,6 +106,7 @@ def format_summary(spider: str, reason: str, c: dict, datasets: Datasets) -> str
     if c["failed"]:
         lines.append(f"  FAILED           {c['failed']}")
     lines.extend(archive_lines(c))
+    lines.extend(ledger_lines(c.get("ledger")))
     # the checks' lines (yddnews/crawlchecks.py): the verdict first, then the details
     check_lines = str(c.get("checks", "off")).splitlines() or ["off"]
     lines.append(f"  checks           {check_lines[0]}")
@@ -145,6 +147,29 @@ def archive_lines(c: dict) -> list[str]:
     return lines
 
 
+def ledger_counts(datasets: Datasets) -> dict | None:
+    """The store's completeness ledger counts now (outputs/store.py), None without a store."""
+    store = datasets.store
+    if store is None:
+        return None
+    try:
+        return store.ledger_counts()
+    except sqlite3.Error as exc:  # a summary line, never a lost crawl
+        logger.warning("the completeness ledger could not be counted: %s", exc)
+        return None
+
+
+def ledger_lines(ledger: dict | None) -> list[str]:
+    """One line per number space of the store's completeness ledger."""
+    lines = []
+    for space, n in (ledger or {}).items():
+        lines.append(
+            f"  ledger {space:<9} 1..{n['highest']}: {n['exported']} exported, {n['gone']} gone, "
+            f"{n['failed']} failed, {n['absent']} absent, {n['never_seen']} never seen"
+            + (" (scrapy crawl articles -a gaps=1 fetches them)" if n["never_seen"] else ""))
+    return lines
+
+
 class CrawlSummary:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -163,6 +188,7 @@ class CrawlSummary:
         elapsed = (datetime.now(timezone.utc) - self.started).total_seconds()
         counts = summary_counts(stats, elapsed)
         datasets = Datasets.of(self.crawler)
+        counts["ledger"] = ledger_counts(datasets)
         text = format_summary(spider.name, reason, counts, datasets)
         self.crawler.ydd_summary = text  # what the alerts send (yddnews/crawlchecks.py)
         self.text = text

@@ -66,6 +66,9 @@ def dataset(store: DatasetStore, what: str, since: str | None, until: str | None
         return store.iter_weather(since, until), WEATHER_FIELDS
     if what == "runs":
         return run_records(store, since, until), RUN_FIELDS
+    if what == "ledger" and (since or until):
+        raise UsageError("the ledger holds every number: --since/--until do not apply to it",
+                         print_help=False)
     # rejects and ledger: tables other parts of the store own (store.iter_rejects() with
     # outputs.store.REJECT_FIELDS, store.iter_ledger() with LEDGER_FIELDS), exported as stored
     method = getattr(store, f"iter_{what}", None)

@@ -210,6 +210,16 @@ class Datasets:
             return
         self.store.record_reject(url, no, reason)
 
+    def record_absent(self, article_no: int, url: str, reason: str) -> bool:
+        """A number fetched by its number (gaps=1, ids) holds no article: the store's absent
+        numbers (the completeness ledger). True when recorded."""
+        if self.store is None:
+            return False
+        with self._writing(f"the store {self.store.path}") as ok:
+            if ok:
+                self.store.record_absent(article_no, url, reason)
+        return self.writable
+
     def set_listings_complete(self, complete: bool) -> None:
         self.set_state(LISTINGS_COMPLETE, "1" if complete else "0")
 

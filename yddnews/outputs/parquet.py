@@ -3,8 +3,10 @@
 Types: article numbers int64; `published_at`/`modified_at` timestamps in the +09:00 zone (KST,
 as the site shows them), `fetched_at` and run times in UTC; weather days as dates and
 temperatures as float64; `reporters`, `reporter_emails` as list<string> and `images` as
-list<struct<url, caption>>. Datasets without a fixed schema here (rejects, the ledger) get the
-types pyarrow infers, with lists and records as nested columns.
+list<struct<url, caption>>; the rejects' and the ledger's seen times in UTC. Datasets without a
+fixed schema here get the types pyarrow infers, with lists and records as nested columns (a
+column empty in the first row group would be typed null and refuse later values: a dataset
+whose columns can start empty needs a schema here).
 
 Rows are written in batches (ParquetWriter row groups), so memory stays bounded on any store.
 """
@@ -38,6 +40,18 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("observed_on", pa.date32()), ("station", pa.string()), ("condition", pa.string()),
         ("temperature_c", pa.float64()), ("provider", pa.string()),
         ("source_url", pa.string()), ("fetched_at", UTC),
+    ]),
+    # outputs/store.py REJECT_FIELDS and LEDGER_FIELDS (a ledger starts with never-seen rows,
+    # whose columns but space/no/article_no/state are all null)
+    "rejects": pa.schema([
+        ("key", pa.string()), ("article_no", pa.int64()), ("url", pa.string()),
+        ("reason", pa.string()), ("state", pa.string()), ("first_seen", UTC),
+        ("last_seen", UTC), ("attempts", pa.int64()),
+    ]),
+    "ledger": pa.schema([
+        ("space", pa.string()), ("no", pa.int64()), ("article_no", pa.int64()),
+        ("state", pa.string()), ("reason", pa.string()), ("attempts", pa.int64()),
+        ("first_seen", UTC), ("last_seen", UTC), ("url", pa.string()),
     ]),
     "runs": pa.schema([
         ("id", pa.int64()), ("spider", pa.string()), ("started_at", UTC), ("finished_at", UTC),

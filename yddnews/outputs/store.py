@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import heapq
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from yddnews import site
 from yddnews.intset import IntSet
 from yddnews.outputs import search
 
@@ -118,6 +121,32 @@ BEGIN SELECT RAISE(ABORT, 'article_no < 0 is for legacy /ezview/ articles only')
 """
 
 
+# --- the completeness ledger (README "The completeness ledger") -----------------------------
+# One row per article number from 1 to the highest the store knows, in two number spaces:
+# `modern` (/news/article.html?no=N, the store's article_no N) and `legacy`
+# (/ezview/article_main.html?no=N, the store's article_no -N). `no` is the site's own number N
+# in its space; (space, no) is the key. State, by precedence:
+#   exported    the store holds the article (also when later found deleted: see `reason`)
+#   gone        a reject whose page is not there (404, 410, soft-404, no article)
+#   failed      a reject worth retrying (timeouts, dropped connections, ...): reason, attempts
+#   absent      fetched by its number (gaps=1, ids, legacy_ids): the site has no article there
+#               and no reject says a listing, feed or link showed it (a number the CMS skipped)
+#   never_seen  not fetched yet: what `scrapy crawl articles -a gaps=1` fetches
+LEDGER_FIELDS = ("space", "no", "article_no", "state", "reason", "attempts", "first_seen",
+                 "last_seen", "url")
+LEDGER_STATES = ("exported", "gone", "failed", "absent", "never_seen")
+LEDGER_SPACES = ("modern", "legacy")
+LEDGER_SCHEMA = """
+-- Numbers fetched by their number (gaps=1, ids, legacy_ids) that hold no article: the ledger's
+-- `absent` (unless a reject of the number says more). A row leaves when the article is stored.
+CREATE TABLE IF NOT EXISTS absent_numbers (
+    article_no INTEGER PRIMARY KEY,  -- as in `articles`: N modern, -N legacy
+    url TEXT NOT NULL, reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 1
+);
+"""
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -142,6 +171,7 @@ class DatasetStore:
             if column not in have:
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
         self.db.executescript(LEGACY_KEY_SCHEMA)
+        self.db.executescript(LEDGER_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._lock = None
 
@@ -196,9 +226,10 @@ class DatasetStore:
                 [row[f] for f in ARTICLE_FIELDS] + [now, now, digest],
             )
             return "new"
-        rowid, old_hash = old[0], old[1]
-        old_content = dict(zip(_CONTENT_FIELDS, old[2:]))
-        if (old_hash or content_hash(old_content)) == digest:
+        rowid = old[0]
+        # the stored content itself decides, not its recorded hash: a row edited by hand or
+        # by an older release must not pass for the new content
+        if content_hash(dict(zip(_CONTENT_FIELDS, old[2:]))) == digest:
             self.db.execute(
                 "UPDATE articles SET fetched_at = ?, content_hash = ?, deleted_at = NULL "
                 "WHERE rowid = ?", (row["fetched_at"], digest, rowid)
@@ -227,8 +258,10 @@ class DatasetStore:
             row[f] = json.dumps(row[f] or [], ensure_ascii=False)
         key_sql, key = _article_key(row["article_no"], row["url"])
         old = self.db.execute(
-            f"SELECT content_hash FROM articles WHERE {key_sql}", (key,)).fetchone()
-        return old is not None and old[0] == content_hash(row)
+            f"SELECT {', '.join(_CONTENT_FIELDS)} FROM articles WHERE {key_sql}", (key,)
+        ).fetchone()
+        return old is not None and content_hash(dict(zip(_CONTENT_FIELDS, old))) == \
+            content_hash(row)
 
     def article_versions(self, article_no: int) -> list[dict]:
         """Earlier versions of an article, oldest first."""
@@ -259,9 +292,10 @@ class DatasetStore:
             "SELECT article_no, deleted_at FROM articles WHERE deleted_at IS NOT NULL"
         ))
 
-    def recent_article_nos(self, days: float) -> list[int]:
+    def recent_article_nos(self, days: float, checked_before: str | None = None) -> list[int]:
         """Live articles published within `days` before the newest one stored (the refresh
-        window: on a site that publishes daily, the newest article is about now)."""
+        window: on a site that publishes daily, the newest article is about now); with
+        `checked_before` (an ISO time), only those last fetched before it."""
         newest = self.db.execute(
             "SELECT MAX(published_at) FROM articles WHERE deleted_at IS NULL"
         ).fetchone()[0]
@@ -273,8 +307,9 @@ class DatasetStore:
             return []
         return [r[0] for r in self.db.execute(
             "SELECT article_no FROM articles WHERE article_no IS NOT NULL "
-            "AND deleted_at IS NULL AND published_at >= ? ORDER BY article_no",
-            (start.isoformat(),),
+            "AND deleted_at IS NULL AND published_at >= ? AND (? IS NULL OR fetched_at IS NULL "
+            "OR fetched_at < ?) ORDER BY article_no",
+            (start.isoformat(), checked_before, checked_before),
         )]
 
     # --- rejects ------------------------------------------------------------------------
@@ -292,8 +327,10 @@ class DatasetStore:
         return state
 
     def clear_reject(self, url: str, article_no: int | None) -> None:
-        """The page was had: it leaves the rejects table."""
+        """The page was had: it leaves the rejects table (and the absent numbers)."""
         self.db.execute("DELETE FROM rejects WHERE key = ?", (_reject_key(article_no, url),))
+        if article_no is not None:
+            self.db.execute("DELETE FROM absent_numbers WHERE article_no = ?", (article_no,))
 
     def iter_rejects(self, since: str | None = None, until: str | None = None) -> Iterator[dict]:
         """Recorded rejects (`scrapy export --what rejects`); since/until: UTC days last seen."""
@@ -325,6 +362,110 @@ class DatasetStore:
             if now - last >= wait:
                 due.append(no)
         return due
+
+    # --- the completeness ledger ----------------------------------------------------------
+    def record_absent(self, article_no: int, url: str, reason: str) -> None:
+        """A number fetched by its number (gaps=1, ids) holds no article (404, 410, soft-404)."""
+        now = _now()
+        self.db.execute(
+            "INSERT INTO absent_numbers (article_no, url, reason, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_no) DO UPDATE SET "
+            "reason = excluded.reason, last_seen = excluded.last_seen, "
+            "attempts = absent_numbers.attempts + 1",
+            (article_no, url, reason, now, now),
+        )
+
+    def iter_ledger(self) -> Iterator[dict]:
+        """Every number of both spaces, ascending (modern first), in exactly one state
+        (LEDGER_FIELDS; the comment above them). Never-seen runs are derived from the gaps
+        between known numbers: three ordered queries per space, whatever the range."""
+        for space in LEDGER_SPACES:
+            for lo, hi, row in self._ledger_spans(space):
+                if row is not None:
+                    yield row
+                    continue
+                for n in range(lo, hi + 1):
+                    yield {"space": space, "no": n, "article_no": _space_key(space, n),
+                           "state": "never_seen", "reason": None, "attempts": None,
+                           "first_seen": None, "last_seen": None, "url": None}
+
+    def ledger_counts(self) -> dict[str, dict[str, int]]:
+        """{space: {"highest": N, state: count, ...}} for the spaces with any number."""
+        out: dict[str, dict[str, int]] = {}
+        for space in LEDGER_SPACES:
+            counts: Counter = Counter()
+            highest = 0
+            for lo, hi, row in self._ledger_spans(space):
+                counts[row["state"] if row else "never_seen"] += hi - lo + 1
+                highest = hi
+            if highest:
+                out[space] = {"highest": highest, **{s: counts[s] for s in LEDGER_STATES}}
+        return out
+
+    def never_seen_numbers(self, limit: int) -> list[int]:
+        """Up to `limit` never-seen numbers, newest first: the modern space first, then the
+        legacy one; as store keys (N modern, -N legacy)."""
+        out: list[int] = []
+        for space in LEDGER_SPACES:
+            runs = [(lo, hi) for lo, hi, row in self._ledger_spans(space) if row is None]
+            for lo, hi in reversed(runs):
+                for n in range(hi, lo - 1, -1):
+                    if len(out) >= limit:
+                        return out
+                    out.append(_space_key(space, n))
+        return out
+
+    def _ledger_spans(self, space: str) -> Iterator[tuple[int, int, dict | None]]:
+        """(n, n, row) for each known number of `space`, (lo, hi, None) for each never-seen
+        run between them, ascending by the site's number."""
+        expected = 1
+        for n, row in self._ledger_known(space):
+            if n > expected:
+                yield expected, n - 1, None
+            yield n, n, row
+            expected = n + 1
+
+    def _ledger_known(self, space: str) -> Iterator[tuple[int, dict]]:
+        """(n, ledger row) of the numbers the store knows in `space`, ascending, once each:
+        stored articles before rejects before absent numbers (heapq.merge of ordered
+        queries)."""
+        legacy = space == "legacy"
+        sign, order = ("< 0", "DESC") if legacy else ("> 0", "ASC")
+
+        def row(n, state, reason, attempts, first, last, url):
+            return {"space": space, "no": n, "article_no": _space_key(space, n),
+                    "state": state, "reason": reason, "attempts": attempts,
+                    "first_seen": first, "last_seen": last, "url": url}
+
+        articles = (
+            (abs(no), 0, row(abs(no), "exported",
+                             f"deleted from the site {deleted}" if deleted else None,
+                             None, first, deleted or fetched, url))
+            for no, url, first, fetched, deleted in self.db.execute(
+                "SELECT article_no, url, first_stored_at, fetched_at, deleted_at FROM articles "
+                f"WHERE article_no {sign} ORDER BY article_no {order}")
+        )
+        reject_sql = (f"SELECT {', '.join(REJECT_FIELDS)} FROM rejects "
+                      + ("WHERE article_no IS NULL AND url LIKE '%/ezview/%'" if legacy
+                         else "WHERE article_no > 0 ORDER BY article_no"))
+        rejects = []
+        for _key, no, url, reason, state, first, last, attempts in self.db.execute(reject_sql):
+            n = site.legacy_no(url) if legacy else no  # legacy rejects are keyed by URL
+            if n:
+                rejects.append((n, 1, row(n, state, reason, attempts, first, last, url)))
+        if legacy:
+            rejects.sort(key=lambda t: t[0])
+        absent = (
+            (abs(no), 2, row(abs(no), "absent", reason, attempts, first, last, url))
+            for no, url, reason, first, last, attempts in self.db.execute(
+                "SELECT article_no, url, reason, first_seen, last_seen, attempts "
+                f"FROM absent_numbers WHERE article_no {sign} ORDER BY article_no {order}")
+        )
+        last = None
+        for n, _rank, r in heapq.merge(articles, rejects, absent, key=lambda t: (t[0], t[1])):
+            if n != last:
+                last = n
+                yield n, r
 
     def known_article_nos(self) -> IntSet:
         """A compact set (a bitmap of numbers): it lives through the whole crawl."""
@@ -436,6 +577,11 @@ def _adapt(item) -> Mapping:
 
 def _article_key(article_no: int | None, url: str) -> tuple[str, object]:
     return ("article_no = ?", article_no) if article_no is not None else ("url = ?", url)
+
+
+def _space_key(space: str, n: int) -> int:
+    """The store's article_no of number n of a ledger space."""
+    return site.legacy_article_no(n) if space == "legacy" else n
 
 
 def _reject_key(article_no: int | None, url: str) -> str:

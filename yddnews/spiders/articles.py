@@ -9,6 +9,8 @@ Arguments (all optional, `-a name=value`):
   ids            article numbers, e.g. `60000-60100,61234`: fetched directly, no listings
   full=1         ignore the incremental state (re-fetch articles already in the store)
   legacy_ids     legacy archive numbers, e.g. `1-15000`: /ezview/ pages fetched directly
+  gaps=1         the numbers the store's ledger has never seen, newest first, at most
+                 YDD_GAPS_PER_RUN: fetched directly, no listings (spiders/gaps.py)
 
 Archive strategy (legacy links, mobile fallback, RSS first): spiders/archive.py.
 
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime, timedelta, timezone
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -47,7 +50,13 @@ from yddnews.intset import IntSet
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
 from yddnews.outputs.lifecycle import CrawlLifecycle
-from yddnews.spiders.archive import STATE_FEEDS, STATE_WALKED_AT, ArchiveStrategy, declared_feeds
+from yddnews.spiders.archive import (
+    MISSING,
+    STATE_FEEDS,
+    STATE_WALKED_AT,
+    ArchiveStrategy,
+    declared_feeds,
+)
 from yddnews.spiders.args import (
     parse_day,
     parse_flag,
@@ -56,6 +65,7 @@ from yddnews.spiders.args import (
     parse_positive_int,
 )
 from yddnews.spiders.base import SiteSpider, utc_now
+from yddnews.spiders.gaps import GapProbes
 
 REFUSED_STAT = "ydd/refused"  # why a crawl refused to go on (commands/crawl.py: exit 2)
 SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
@@ -63,11 +73,11 @@ SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 ALL_LISTING = "all_listing"
 
 
-class ArticlesSpider(ArchiveStrategy, SiteSpider):
+class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
     name = "articles"
 
     def __init__(self, since=None, until=None, sections=None, writer=None, max_pages=None,
-                 ids=None, full=None, legacy_ids=None, **kwargs):
+                 ids=None, full=None, legacy_ids=None, gaps=None, **kwargs):
         super().__init__(**kwargs)
         self.since = parse_day(since, "since")
         self.until = parse_day(until, "until")
@@ -79,6 +89,12 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         self.ids = parse_ids(ids)
         self.legacy_ids = parse_ids(legacy_ids)
         self.full = parse_flag(full)
+        self.gaps = parse_flag(gaps)
+        if self.gaps and (self.since or self.until or self.sections or self.writer
+                          or self.max_pages or self.ids or self.legacy_ids):
+            raise ValueError("gaps=1 fetches the never-seen numbers of the whole ledger: it "
+                             "takes no since, until, sections, writer, max_pages, ids or "
+                             "legacy_ids")
         # Compact sets of article numbers (yddnews/intset.py): memory must not grow with the site.
         # Legacy archive articles are in them as -N (spiders/archive.py).
         self.seen_in_listing: dict[str, IntSet] = {}
@@ -102,7 +118,7 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         self.raise_on = {int(n) for n in settings.getlist("YDD_DEBUG_RAISE_ON")}
         store = lifecycle.datasets.store
         walks_all = not (self.ids or self.writer or self.sections or self.since or self.until
-                         or self.max_pages or self.legacy_ids)
+                         or self.max_pages or self.legacy_ids or self.gaps)
         if store is not None and not self.full:
             self.known = store.known_article_nos()
             self.stop_at_known = store.get_state(LISTINGS_COMPLETE) == "1"
@@ -114,7 +130,10 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
         if store is not None and walks_all and not self.full:
             due = store.due_rejects(lifecycle.retry_policy)
             self.parked = store.rejected_article_nos() - set(due)
-            refresh = store.recent_article_nos(settings.getfloat("YDD_REFRESH_DAYS"))
+            every = timedelta(hours=settings.getfloat("YDD_REFRESH_EVERY_HOURS"))
+            refresh = store.recent_article_nos(
+                settings.getfloat("YDD_REFRESH_DAYS"),
+                checked_before=(datetime.now(timezone.utc) - every).isoformat(timespec="seconds"))
             if due or refresh:
                 self.logger.info("fetching again: %d recorded rejects due, %d stored articles "
                                  "of the refresh window", len(due), len(refresh))
@@ -150,6 +169,9 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             )
         elif self.legacy_ids:
             pass
+        elif self.gaps:  # by number, no listing walk (spiders/gaps.py)
+            for req in self.gap_requests(store):
+                yield req
         elif walks_all and store is not None and self.stop_at_known and self.rss_first_due(store):
             for req in self.feed_requests(store):  # RSS first (spiders/archive.py)
                 yield req
@@ -378,8 +400,17 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
             meta = dict(response.request.meta, ydd_empty_tries=tries)
             yield response.request.replace(meta=meta, dont_filter=True)
             return
-        if chain == "all" and page == 1:
-            yield from self.without_all_listing()
+        if page == 1:
+            # Empty on every fetch from its first page: a listing with no articles (a small
+            # or new section), or no all-articles listing on this site. Nothing was listed
+            # there, so nothing is lost; a listing markup change that empties every listing
+            # fails the `listings` check instead.
+            if chain == "all":
+                yield from self.without_all_listing()
+            else:
+                stats.inc_value(S.LISTING_EMPTY_SECTIONS)
+                self.logger.info("listing %s has no entries (fetched %d times): an empty "
+                                 "section", chain, tries)
             return
         stats.inc_value(S.FAILED_LISTING)
         self.logger.warning("listing %s: no entries in %s after %d fetches: a failed listing "
@@ -425,17 +456,17 @@ class ArticlesSpider(ArchiveStrategy, SiteSpider):
                 if self.mobile_fallback_on():  # the mobile page may hold it (archive.py)
                     reasons = instead.reasons if instead is not None else [
                         f"missing {f}" for f in ("title", "body") if not getattr(page.article, f)]
-                    yield self.mobile_request(no, from_ids, reasons, listed)
+                    # what the desktop page gave stays the evidence of the reject, if any
+                    yield self.mobile_request(no, from_ids, reasons, listed,
+                                              extracted=page.article)
                     return
         if problem and self.mobile_fallback_on() and problem in ("http 404", "http 410",
                                                                   "soft-404"):
             yield self.mobile_request(no, from_ids, [problem], listed)
             return
         if problem:
-            if from_ids and problem in ("http 404", "soft-404"):
-                stats.inc_value(S.IDS_MISSING)
-                self.logger.info("no article at number %s (%s)", no, problem)
-                CrawlLifecycle.of(self.crawler).settle(no)
+            if from_ids and problem in MISSING:
+                self.number_without_article(no, url, problem)  # spiders/gaps.py
                 return
             yield Reject(url, [problem], source=response.url)
             return
