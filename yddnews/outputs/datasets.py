@@ -150,9 +150,7 @@ class Datasets:
         adapter = ItemAdapter(article)
         with self._writing(f"the store {self.store.path}") as ok:
             if ok:
-                outcome = self.store.upsert_article(adapter)
-                self.store.clear_reject(adapter.get("url"), adapter.get("article_no"))
-                return outcome
+                return self.store.store_article(adapter)
         return None
 
     def add_weather(self, reading: WeatherReading) -> bool:

@@ -43,7 +43,7 @@ from datetime import datetime, timedelta, timezone
 import scrapy
 from scrapy.exceptions import CloseSpider
 
-from yddnews import progress, render, sections, site
+from yddnews import progress, sections, site
 from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.intset import IntSet
@@ -448,6 +448,8 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
                 problem = "soft-404"
             elif page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
+                from yddnews import render  # not at start-up: it imports the HTTP/TLS stack
+
                 instead = render.fallback(self, response, page)
                 if isinstance(instead, scrapy.Request) or (
                         instead is not None and not self.mobile_fallback_on()):
