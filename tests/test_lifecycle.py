@@ -245,7 +245,7 @@ def test_a_never_crawl_then_a_fallback_crawl_stores_every_js_body_article(replic
     expected = sorted(a["article_no"] for a in truth(server.url, *ARGS, tmp_path=tmp_path)
                       ["article"])
     never = crawl("articles", server.url, tmp_path / "run",
-                  settings={"YDD_RENDER": "never", "YDD_MONITOR_MAX_REJECT_SHARE": "0.9"})
+                  settings={"YDD_RENDER": "never"})
     assert never.rejects, "the replica made no JS-body page"
     store = tmp_path / "run" / "store.sqlite"
     with sqlite3.connect(store) as db:
