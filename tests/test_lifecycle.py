@@ -135,6 +135,8 @@ def test_transient_empty_listing_pages_lose_nothing(replica, tmp_path):
     assert "listings walk    complete" in later.log, later.log[-3000:]
     nos = stored_nos(tmp_path / "run" / "store.sqlite")
     assert sorted(nos) == expected and len(nos) == len(set(nos))
+    with sqlite3.connect(tmp_path / "run" / "store.sqlite") as db:  # the failed pages were had
+        assert db.execute("SELECT url FROM rejects").fetchall() == []
     # with retries (the default) one crawl is enough
     server2 = replica(*args, "--empty-listings-from", "3")
     alone = crawl("articles", server2.url, tmp_path / "alone")
