@@ -326,6 +326,8 @@ class Replica:
         mobile_only: float = 0.0,
         rss: bool = True,
         first_no: int = FIRST_NO,
+        edits: int = 0,
+        deletions: int = 0,
     ) -> None:
         if articles < 1:
             raise ValueError("articles must be >= 1")
@@ -350,6 +352,13 @@ class Replica:
         self.mobile_only = float(mobile_only)
         self.rss = bool(rss)
         self.first_no = int(first_no)  # article 0's number (1: a site whose numbers start at 1)
+        # The site later: the newest articles edited (body changed, `수정` time shown) or
+        # deleted (404 on every page). Among the newest, edits take every other article from
+        # the newest down, deletions the ones between, so both fall in a refresh window.
+        if edits < 0 or deletions < 0:
+            raise ValueError("edits and deletions must be >= 0")
+        self.edited = {self.n - 1 - 2 * k for k in range(edits) if self.n - 1 - 2 * k >= 0}
+        self.deleted = {self.n - 2 - 2 * k for k in range(deletions) if self.n - 2 - 2 * k >= 0}
         self._numbers = self._compute_numbers(self.n)
         self._by_no = {no: i for i, no in enumerate(self._numbers)}
         self._times = self._compute_times(self.n)
@@ -405,6 +414,8 @@ class Replica:
 
     # --- faults ----------------------------------------------------------------------------
     def fault_of(self, i: int) -> str | None:
+        if i in self.deleted:
+            return "gone"  # deleted by the newsroom: gone from the site like a 404 article
         for name in FAULTS:  # fixed priority order: one fault per article
             mod = self.faults.get(name)
             if mod and (i + _h(self.seed, "fault", name)) % mod == 0:
@@ -600,7 +611,20 @@ class Replica:
         art.seed = self.seed
         if m.skin in NEW_SKINS:
             self._new_skin_forms(art)
+        if i in self.edited:
+            self._edit(art)
         return art
+
+    @staticmethod
+    def _edit(art: Article) -> None:
+        """The newsroom's correction: a sentence added to the last paragraph and the `수정`
+        time of five hours after publication (or later, if already edited)."""
+        for b in reversed(art.blocks):
+            if b["k"] == "p":
+                b["t"] += " 독자 제보에 따라 일부 내용을 바로잡았습니다."
+                break
+        later = art.meta.published + timedelta(hours=5)
+        art.modified = max(art.modified, later) if art.modified else later
 
     def _new_skin_forms(self, art: Article) -> None:
         """What the new skins print differently (their own copyright notices, times to the

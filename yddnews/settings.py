@@ -3,6 +3,10 @@
 Groups: the site, the outputs, politeness, robustness, rendering, monitoring.
 """
 
+from scrapy.settings import default_settings as scrapy_defaults
+
+from yddnews.lazyparts import with_stand_ins
+
 BOT_NAME = "yddnews"
 SPIDER_MODULES = ["yddnews.spiders"]
 NEWSPIDER_MODULE = "yddnews.spiders"
@@ -91,6 +95,10 @@ EXTENSIONS = {
     "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
+# Scrapy's own lists, with the remote-control extension and the cookies middleware imported
+# only when REMOTE_CONTROL_ENABLED / COOKIES_ENABLED are on (yddnews/lazyparts.py: start-up).
+EXTENSIONS_BASE = with_stand_ins(scrapy_defaults.EXTENSIONS_BASE)
+DOWNLOADER_MIDDLEWARES_BASE = with_stand_ins(scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE)
 
 SPIDER_MIDDLEWARES = {
     "yddnews.outputs.lifecycle.RecordCallbackErrors": 25,  # a raising callback -> a reject

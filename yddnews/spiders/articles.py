@@ -43,7 +43,7 @@ from datetime import datetime, timedelta, timezone
 import scrapy
 from scrapy.exceptions import CloseSpider
 
-from yddnews import progress, render, sections, site
+from yddnews import progress, sections, site
 from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.intset import IntSet
@@ -304,6 +304,7 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
             return
         if chain == "all" and page == 1:
             self.all_listing_works()
+        Datasets.of(self.crawler).page_had(response.url)  # a failed listing page of old: had
         seen = self.seen_in_listing.get(chain)
         if seen is None:
             seen = self.seen_in_listing[chain] = IntSet()
@@ -448,6 +449,8 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
                 problem = "soft-404"
             elif page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
+                from yddnews import render  # not at start-up: it imports the HTTP/TLS stack
+
                 instead = render.fallback(self, response, page)
                 if isinstance(instead, scrapy.Request) or (
                         instead is not None and not self.mobile_fallback_on()):
