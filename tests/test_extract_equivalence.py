@@ -3,18 +3,26 @@ definitions give, on replica pages of every skin and on hand-made edge cases."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from lxml import etree
 
 from bench.common import replica_pages
 from yddnews.extract.clean import normalize_space
 from yddnews.extract.dom import XML_SPACE_RE, parse_html
-from yddnews.extract.evidence import _squeeze, reporter_box_text, squeezed_prefix
+from yddnews.extract.evidence import _QUOTE_MARKS, _squeeze, reporter_box_text, squeezed_prefix
 from yddnews.extract.layouts.widget import _PROVIDER_CAPTIONS, _caption_holder
 
 # the plain definitions, as XPath
 BOX_XPATH = etree.XPath(".//*[contains(@class,'jour_box') or contains(@class,'reporter_box')"
                         " or contains(@class,'journalist')]//text()")
 TEXTS = etree.XPath("//text()")
+_QUOTES = str.maketrans({c: "'" for c in _QUOTE_MARKS})
+
+
+def squeeze_by_regex(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u3000]+", "", unicodedata.normalize("NFC", text)).translate(_QUOTES)
 
 
 def caption_by_xpath(root):
@@ -32,6 +40,7 @@ def test_on_replica_pages_of_every_skin() -> None:
         assert _caption_holder(root) is caption_by_xpath(root)
         assert reporter_box_text(root) == BOX_XPATH(root)
         body = page.truth["body"]
+        assert _squeeze(body) == squeeze_by_regex(body)
         assert squeezed_prefix(body, 400) == _squeeze(body)[:400]
     assert len(skins) == 6
 
@@ -47,7 +56,9 @@ def test_edge_cases() -> None:
                       '<p class="reporter_box_x">d</p></div>')
     assert reporter_box_text(root) == BOX_XPATH(root) == ["a ", "b", " c", "d"]
     # short texts, spaces and quotes across the cut
-    for text in ("", "가", "a  b", "“가” " * 300, ("가 " * 500) + "끝", "x\u00a0" * 900):
+    for text in ("", "가", "a  b", "“가” " * 300, ("가 " * 500) + "끝", "x\u00a0" * 900,
+                 "‘a’\u3000\u2003b\t\n＂c＇´″`", "e\u0301\u1100\u1161 \u11a8"):
+        assert _squeeze(text) == squeeze_by_regex(text)
         for n in (1, 5, 400):
             assert squeezed_prefix(text, n) == _squeeze(text)[:n]
 
