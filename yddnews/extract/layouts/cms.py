@@ -9,6 +9,7 @@ from typing import ClassVar
 from lxml import etree
 
 from ..dom import element_text, has_class
+from ..textpath import looks_like_section
 from .base import ArticleParser
 from .generic import breadcrumb_section, dates_of, section_near_title, subtitle_after
 
@@ -85,6 +86,10 @@ class Arv008(CmsSkin):
     name = SKIN = "arv_008"
 
 
+_PATH_LINKS = etree.XPath(
+    ".//*[contains(@class,'path_wrap')]"
+    "//a[contains(@href,'section_list_all') or contains(@href,'sec_no=')]"
+)
 _INFO_BOX_ITEMS = etree.XPath(".//div[contains(@class,'info_box')]/span")
 _BYLINE_ITEMS = etree.XPath(".//p[contains(@class,'art_byline')]/span")
 _HEAD_TAG = etree.XPath(".//*[contains(@class,'head_tag')]")
@@ -97,6 +102,11 @@ class Arv003(CmsSkin):
     name = SKIN = "arv_003"
 
     def section(self) -> str | None:
+        # the skin's breadcrumb opens its container: its last section link is the label
+        for a in reversed(_PATH_LINKS(self.container)):
+            t = element_text(a)
+            if t and looks_like_section(t):
+                return t
         return breadcrumb_section(self.root) or super().section()
 
     def dates(self) -> tuple[str | None, str | None]:
