@@ -68,14 +68,20 @@ def test_second_crawl_with_nothing_new_fetches_no_article_page(replica, tmp_path
     assert after["article"] == before["article"], "a known article page was fetched again"
     # listing pages only until known articles: the first page of each listing at most
     assert after["listing"] - before["listing"] <= 8
-    # With the refresh window on (the default), the recent articles are fetched again, and
-    # being unchanged they are not exported again.
-    third = crawl("articles", server.url, tmp_path / "run")
+    # With the refresh window on, the recent articles are fetched again (here at every crawl),
+    # and being unchanged they are not exported again.
+    third = crawl("articles", server.url, tmp_path / "run",
+                  settings={"YDD_REFRESH_EVERY_HOURS": "0"})
     refreshed = server.stats()["article"] - after["article"]
     assert third.returncode == 0, third.log[-3000:]
     assert third.items == []
     assert 0 < refreshed < int(ARTICLES) // 2
     assert f"{refreshed} of the refresh window ({refreshed} unchanged" in third.log
+    # By default each is checked at most every YDD_REFRESH_EVERY_HOURS: just checked, none is
+    before = server.stats()["article"]
+    fourth = crawl("articles", server.url, tmp_path / "run")
+    assert fourth.returncode == 0 and fourth.items == []
+    assert server.stats()["article"] == before
 
 
 def free_port() -> int:

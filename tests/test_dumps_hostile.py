@@ -62,3 +62,28 @@ def test_hostile_folder(tmp_path):
     raw = (tmp_path / "run" / "rejects.jsonl").read_bytes()
     assert b"\\\\xff\\\\xfe-empty.txt" in raw
     assert Path(by_no[104]["url"]).name == "article.html?no=104"
+
+
+def test_each_file_is_extracted_once_and_copies_without_address_are_told_by_content(tmp_path):
+    """Files with an address are grouped by it before extraction (one extraction each); files
+    without one are named by their title and time, so only those are extracted twice."""
+    d = tmp_path / "in"
+    d.mkdir()
+    text = SEED.read_text("utf-8")
+    poorer = "\n".join(line for line in text.splitlines() if "기자" not in line)
+    for no in (200, 201, 202):
+        (d / f"{no}.txt").write_text(saved(no, text), encoding="utf-8")
+    (d / "200-copy.txt").write_text(saved(200, poorer), encoding="utf-8")
+    # the same article twice without an address: the richer copy is kept
+    (d / "x-poor.txt").write_text(poorer, encoding="utf-8")
+    (d / "y-full.txt").write_text(text, encoding="utf-8")
+    result = crawl("dumps", SITE, tmp_path / "run", "-a", f"path={d}")
+    assert result.returncode == 0, result.log[-3000:]
+    by_no = {i["article_no"]: i for i in result.items}
+    assert sorted(by_no, key=str) == [200, 201, 202, None]
+    assert by_no[200]["reporters"] == ["나재희"] and by_no[None]["reporters"] == ["나재희"]
+    assert by_no[None]["url"].endswith("/y-full.txt")
+    assert "'ydd/dumps/duplicate_files': 2" in result.log
+    # 6 files: 4 with an address once each, 2 without: once to name them, once more the best
+    assert "'ydd/dumps/extractions': 7" in result.log
+    assert result.rejects == []

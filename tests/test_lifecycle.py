@@ -135,6 +135,8 @@ def test_transient_empty_listing_pages_lose_nothing(replica, tmp_path):
     assert "listings walk    complete" in later.log, later.log[-3000:]
     nos = stored_nos(tmp_path / "run" / "store.sqlite")
     assert sorted(nos) == expected and len(nos) == len(set(nos))
+    with sqlite3.connect(tmp_path / "run" / "store.sqlite") as db:  # the failed pages were had
+        assert db.execute("SELECT url FROM rejects").fetchall() == []
     # with retries (the default) one crawl is enough
     server2 = replica(*args, "--empty-listings-from", "3")
     alone = crawl("articles", server2.url, tmp_path / "alone")
@@ -184,13 +186,15 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
+@pytest.mark.parametrize("feed_flag", ["-O", "-o"])  # the feed overwritten, or appended to
 def test_disk_full_fails_loudly_and_the_same_command_completes_later(replica, tmp_path,
-                                                                     small_disk):
+                                                                     small_disk, feed_flag):
     args = ("--articles", "300")
     server = replica(*args)
     expected = sorted(a["article_no"] for a in truth(server.url, *args, tmp_path=tmp_path)
                       ["article"])
     cmd = crawl_command("articles", server.url, small_disk / "run")
+    cmd[cmd.index("-O")] = feed_flag
     full = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert full.returncode == 1, full.stderr[-3000:]
     failure = [line for line in full.stderr.splitlines() if "failed: " in line and
@@ -203,9 +207,11 @@ def test_disk_full_fails_loudly_and_the_same_command_completes_later(replica, tm
     assert again.returncode == 0, again.stderr[-3000:]
     nos = stored_nos(small_disk / "run" / "store.sqlite")
     assert sorted(nos) == expected, "every article exactly once"
-    second_items = read_jsonl(small_disk / "run" / "items.jsonl")
+    second_items = read_jsonl(small_disk / "run" / "items.jsonl")  # every line whole
     assert set(i["article_no"] for i in first_items) | set(
         i["article_no"] for i in second_items) == set(expected)
+    if feed_flag == "-o":  # appended: the cut-short line the disk left was dropped first
+        assert {i["article_no"] for i in second_items} == set(expected)
 
 
 def test_a_changed_article_keeps_its_previous_version_and_a_gone_one_is_marked_deleted(
@@ -241,7 +247,7 @@ def test_a_never_crawl_then_a_fallback_crawl_stores_every_js_body_article(replic
     expected = sorted(a["article_no"] for a in truth(server.url, *ARGS, tmp_path=tmp_path)
                       ["article"])
     never = crawl("articles", server.url, tmp_path / "run",
-                  settings={"YDD_RENDER": "never", "YDD_MONITOR_MAX_REJECT_SHARE": "0.9"})
+                  settings={"YDD_RENDER": "never"})
     assert never.rejects, "the replica made no JS-body page"
     store = tmp_path / "run" / "store.sqlite"
     with sqlite3.connect(store) as db:
@@ -254,3 +260,23 @@ def test_a_never_crawl_then_a_fallback_crawl_stores_every_js_body_article(replic
     assert sorted(stored_nos(store)) == expected
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT COUNT(*) FROM rejects").fetchone()[0] == 0
+
+
+def test_a_feed_that_cannot_be_opened_stops_the_crawl_and_nothing_is_marked_stored(
+        replica, tmp_path):
+    args = ("--articles", "40")
+    server = replica(*args)
+    expected = sorted(a["article_no"] for a in truth(server.url, *args, tmp_path=tmp_path)
+                      ["article"])
+    run = tmp_path / "run"
+    cmd = crawl_command("articles", server.url, run)
+    (run / "blocked").write_text("a file where the feed's folder should be")
+    cmd[cmd.index("-O") + 1] = str(run / "blocked" / "items.jsonl")
+    bad = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1, bad.stderr[-3000:]
+    assert "Traceback" not in bad.stderr
+    assert f"opening the feed {run / 'blocked' / 'items.jsonl'} failed" in bad.stderr
+    assert stored_nos(run / "store.sqlite") == [], "no article is stored that no feed holds"
+    good = crawl("articles", server.url, run)
+    assert good.returncode == 0, good.log[-3000:]
+    assert sorted(i["article_no"] for i in good.items) == expected

@@ -97,8 +97,14 @@ def looks_binary(data: bytes) -> bool:
 
 
 def read_dump(path: Path) -> Dump:
-    dump = Dump(path=path, address=file_uri(path),
-                is_html=path.suffix.lower() in (".html", ".htm"))
+    dump = _read(path)
+    if not dump.address:  # resolved only when the page does not say where it is from
+        dump.address = file_uri(path)
+    return dump
+
+
+def _read(path: Path) -> Dump:
+    dump = Dump(path=path, address="", is_html=path.suffix.lower() in (".html", ".htm"))
     try:
         st = path.stat()
         size = st.st_size

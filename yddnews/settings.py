@@ -3,6 +3,10 @@
 Groups: the site, the outputs, politeness, robustness, rendering, monitoring.
 """
 
+from scrapy.settings import default_settings as scrapy_defaults
+
+from yddnews.lazyparts import with_stand_ins
+
 BOT_NAME = "yddnews"
 SPIDER_MODULES = ["yddnews.spiders"]
 NEWSPIDER_MODULE = "yddnews.spiders"
@@ -91,6 +95,10 @@ EXTENSIONS = {
     "yddnews.progress.CrawlProgress": 600,  # a progress line every YDD_PROGRESS_INTERVAL s
     "yddnews.gctuning.GcTuning": 0,  # YDD_GC_*: fewer garbage collections (perf block below)
 }
+# Scrapy's own lists, with the remote-control extension and the cookies middleware imported
+# only when REMOTE_CONTROL_ENABLED / COOKIES_ENABLED are on (yddnews/lazyparts.py: start-up).
+EXTENSIONS_BASE = with_stand_ins(scrapy_defaults.EXTENSIONS_BASE)
+DOWNLOADER_MIDDLEWARES_BASE = with_stand_ins(scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE)
 
 SPIDER_MIDDLEWARES = {
     "yddnews.outputs.lifecycle.RecordCallbackErrors": 25,  # a raising callback -> a reject
@@ -108,6 +116,9 @@ YDD_REJECT_GONE_RECHECK_DAYS = 7
 # Refresh window: incremental crawls fetch again the stored articles published in the last N
 # days (counted back from the newest stored article), so edits and deletions are seen. 0 = off.
 YDD_REFRESH_DAYS = 3
+# ... each of them at most once in this many hours (an hourly crawl with nothing new stays at a
+# few requests). 0 = at every crawl.
+YDD_REFRESH_EVERY_HOURS = 12
 # A listing page without entries where entries were expected is fetched again this many times
 # before it counts as a failed listing page (the walk is then incomplete).
 YDD_EMPTY_LISTING_RETRIES = 2

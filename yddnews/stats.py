@@ -6,6 +6,7 @@ summary, the checks, the runs table); decisions are taken by their owners, not b
 PAGES = "ydd/pages/"  # + home | listing | article | dump: pages read
 LISTING_ENTRIES = "ydd/listing/entries"
 LISTING_EMPTY_RETRIED = "ydd/listing/empty_retried"  # listing pages without entries, fetched again
+LISTING_EMPTY_SECTIONS = "ydd/listing/empty_sections"  # section listings empty from page 1 on
 FAILED = "ydd/failed/"  # + kind (listing, article, home): requests that failed for good
 FAILED_LISTING = FAILED + "listing"
 ARTICLES = "ydd/articles/"  # + new | updated | unchanged | exported (no store)

@@ -36,6 +36,7 @@ _SITE_AFFIX_RE = re.compile(
 _QUOTES = str.maketrans({c: "'" for c in "\"“”‘’`´″＂＇"})
 _ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…)\s*$")
 _SQUEEZE_RE = re.compile(r"[\s\u00a0\u3000]+")
+_CREDIT_MARK_RE = re.compile(r"[▲△]\s*")
 SUMMARY_PROBE = 30  # characters of the listing summary looked for in the body's start
 BODY_WINDOW = 400
 
@@ -104,6 +105,7 @@ def summary_agrees(body: str, summary: str, captions: list[str]) -> bool:
     text = got[0] if got else summary
     for cap in captions:
         text = text.replace(cap, " ")
+    text = _CREDIT_MARK_RE.sub(" ", text)  # the `▲` a credit line under a photo starts with
     probe = _squeeze(_ELLIPSIS_RE.sub("", text))[:SUMMARY_PROBE]
     if not probe:
         return True

@@ -14,12 +14,17 @@ start never truncates the feed of the crawl that holds the lock.
 from __future__ import annotations
 
 import io
+import logging
+import os
 from pathlib import Path
 from typing import IO
 
 from scrapy.extensions.feedexport import FileFeedStorage
 
 from yddnews.outputs.datasets import Datasets
+
+logger = logging.getLogger(__name__)
+JSON_LINES = ("jsonlines", "jsonl", "jl")  # Scrapy's names of the format
 
 
 class ReportingFile(io.RawIOBase):
@@ -73,18 +78,60 @@ class ReportingFile(io.RawIOBase):
         super().close()
 
 
+def drop_cut_short_line(path: Path) -> int:
+    """Cut a JSON Lines file back to its last whole line: an interrupted crawl (killed, disk
+    full) can leave half a record, which a crawl appending to the file would glue to its first
+    one. That record was never marked stored, so it is exported again. Returns bytes dropped."""
+    try:
+        f = open(path, "r+b")
+    except FileNotFoundError:
+        return 0
+    with f:
+        size = f.seek(0, io.SEEK_END)
+        end = size
+        while end > 0:  # find the last newline, reading backwards in blocks
+            start = max(0, end - 65536)
+            f.seek(start)
+            block = f.read(end - start)
+            cut = block.rfind(b"\n")
+            if cut >= 0:
+                end = start + cut + 1
+                break
+            end = start
+        if end < size:
+            f.truncate(end)
+            logger.warning("%s ended with a cut-short line (%d bytes) from an interrupted "
+                           "crawl: dropped, that record is exported again", path, size - end)
+        return size - end
+
+
 class WriteThroughFileFeedStorage(FileFeedStorage):
     @classmethod
     def from_crawler(cls, crawler, uri: str, *, feed_options=None):
         storage = cls(uri, feed_options=feed_options)
         storage.crawler = crawler
+        storage.feed_format = (feed_options or {}).get("format")
         return storage
 
     def open(self, spider=None) -> IO[bytes]:
         crawler = getattr(self, "crawler", None)
         datasets = Datasets.of(crawler) if crawler is not None else None  # raises if unowned
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        raw = open(self.path, self.write_mode, buffering=0)
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            if "a" in self.write_mode and getattr(self, "feed_format", None) in JSON_LINES:
+                drop_cut_short_line(Path(self.path))
+            raw = open(self.path, self.write_mode, buffering=0)
+        except OSError as exc:
+            # Scrapy's signal dispatcher would only log this (a traceback per item) while the
+            # store took every item: a failed write like any other. The crawl stops; the
+            # stand-in file takes nothing.
+            if datasets is None:
+                raise
+            datasets.write_failed(f"opening the feed {self.path} failed: "
+                                  f"{type(exc).__name__}: {exc}")
+            sink = ReportingFile(open(os.devnull, "wb", buffering=0), datasets.write_failed)
+            sink.failed = True
+            return sink
         if datasets is None:
             return raw
         return ReportingFile(raw, datasets.write_failed)

@@ -1,7 +1,8 @@
 """The SQLite dataset store: articles, weather readings, crawl runs — and the incremental state.
 
 Scrapy-free so the export command, tests and benchmarks use it directly. Every write commits
-at once (WAL journal), so a killed crawl loses nothing that reached the store.
+at once (WAL journal), so a killed crawl loses nothing that reached the store; only the search
+index is filled in batches (outputs/search.py), and caught up when the store is next opened.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from yddnews import site
 from yddnews.intset import IntSet
 from yddnews.outputs import search
+from yddnews.outputs.sqlite import transaction
 
 ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
@@ -173,15 +175,32 @@ class DatasetStore:
         self.db.executescript(LEGACY_KEY_SCHEMA)
         self.db.executescript(LEDGER_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
+        self._unindexed = 0  # articles written since the search index last caught up
         self._lock = None
 
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.commit()
 
+    def store_article(self, article: Mapping) -> str:
+        """upsert_article and clear_reject in one transaction (one commit instead of three):
+        the article is stored and leaves the rejects and absent numbers at once."""
+        with transaction(self.db):
+            outcome = self.upsert_article(article)
+            self.clear_reject(article.get("url"), article.get("article_no"))
+        return outcome
+
+    def catch_up_index(self) -> None:
+        """Index for search what was written since the last catch-up (outputs/search.py)."""
+        search.catch_up(self.db)
+        self._unindexed = 0
+
     def close(self) -> None:
         self.commit()
-        self.db.close()
+        try:
+            self.catch_up_index()
+        finally:
+            self.db.close()
         if self._lock is not None:
             self._lock.close()  # releases the lock
             self._lock = None
@@ -208,7 +227,16 @@ class DatasetStore:
 
         Returns "new", "updated" or "unchanged". The version an update replaces is kept in
         `article_versions`; an article seen again after being marked deleted is live again.
+        The search index catches up every search.INDEX_BATCH new or changed articles.
         """
+        outcome = self._upsert(article)
+        if outcome != "unchanged":
+            self._unindexed += 1
+            if self._unindexed >= search.INDEX_BATCH:
+                self.catch_up_index()
+        return outcome
+
+    def _upsert(self, article: Mapping) -> str:
         row = {f: article.get(f) for f in ARTICLE_FIELDS}
         for f in _JSON_FIELDS:
             row[f] = json.dumps(row[f] or [], ensure_ascii=False)
@@ -226,16 +254,16 @@ class DatasetStore:
                 [row[f] for f in ARTICLE_FIELDS] + [now, now, digest],
             )
             return "new"
-        rowid, old_hash = old[0], old[1]
-        old_content = dict(zip(_CONTENT_FIELDS, old[2:]))
-        if (old_hash or content_hash(old_content)) == digest:
+        rowid = old[0]
+        # the stored content itself decides, not its recorded hash: a row edited by hand or
+        # by an older release must not pass for the new content
+        if content_hash(dict(zip(_CONTENT_FIELDS, old[2:]))) == digest:
             self.db.execute(
                 "UPDATE articles SET fetched_at = ?, content_hash = ?, deleted_at = NULL "
                 "WHERE rowid = ?", (row["fetched_at"], digest, rowid)
             )
             return "unchanged"
-        with self.db:  # the old version is archived and replaced in one transaction
-            self.db.execute("BEGIN")
+        with transaction(self.db):  # the old version is archived and replaced at once
             cols = ARTICLE_FIELDS + ("content_hash",)
             self.db.execute(
                 f"INSERT INTO article_versions ({', '.join(cols)}, replaced_at) "
@@ -257,8 +285,10 @@ class DatasetStore:
             row[f] = json.dumps(row[f] or [], ensure_ascii=False)
         key_sql, key = _article_key(row["article_no"], row["url"])
         old = self.db.execute(
-            f"SELECT content_hash FROM articles WHERE {key_sql}", (key,)).fetchone()
-        return old is not None and old[0] == content_hash(row)
+            f"SELECT {', '.join(_CONTENT_FIELDS)} FROM articles WHERE {key_sql}", (key,)
+        ).fetchone()
+        return old is not None and content_hash(dict(zip(_CONTENT_FIELDS, old))) == \
+            content_hash(row)
 
     def article_versions(self, article_no: int) -> list[dict]:
         """Earlier versions of an article, oldest first."""
@@ -289,9 +319,10 @@ class DatasetStore:
             "SELECT article_no, deleted_at FROM articles WHERE deleted_at IS NOT NULL"
         ))
 
-    def recent_article_nos(self, days: float) -> list[int]:
+    def recent_article_nos(self, days: float, checked_before: str | None = None) -> list[int]:
         """Live articles published within `days` before the newest one stored (the refresh
-        window: on a site that publishes daily, the newest article is about now)."""
+        window: on a site that publishes daily, the newest article is about now); with
+        `checked_before` (an ISO time), only those last fetched before it."""
         newest = self.db.execute(
             "SELECT MAX(published_at) FROM articles WHERE deleted_at IS NULL"
         ).fetchone()[0]
@@ -303,8 +334,9 @@ class DatasetStore:
             return []
         return [r[0] for r in self.db.execute(
             "SELECT article_no FROM articles WHERE article_no IS NOT NULL "
-            "AND deleted_at IS NULL AND published_at >= ? ORDER BY article_no",
-            (start.isoformat(),),
+            "AND deleted_at IS NULL AND published_at >= ? AND (? IS NULL OR fetched_at IS NULL "
+            "OR fetched_at < ?) ORDER BY article_no",
+            (start.isoformat(), checked_before, checked_before),
         )]
 
     # --- rejects ------------------------------------------------------------------------
@@ -334,6 +366,11 @@ class DatasetStore:
             f"SELECT {', '.join(REJECT_FIELDS)} FROM rejects {where} ORDER BY rowid", args)
         for values in cur:
             yield dict(zip(REJECT_FIELDS, values))
+
+    def rejected_page_urls(self) -> set[str]:
+        """URLs of recorded rejects without an article number (listing pages)."""
+        return {r[0] for r in self.db.execute(
+            "SELECT url FROM rejects WHERE article_no IS NULL")}
 
     def rejected_article_nos(self) -> set[int]:
         return {r[0] for r in self.db.execute(
@@ -536,6 +573,8 @@ class DatasetStore:
         return cur.lastrowid
 
     def finish_run(self, run_id: int, reason: str, counts: dict) -> None:
+        """Record the run as finished, once what it stored is searchable."""
+        self.catch_up_index()
         self.db.execute(
             "UPDATE runs SET finished_at = ?, finish_reason = ?, counts = ? WHERE id = ?",
             (_now(), reason, json.dumps(counts, ensure_ascii=False), run_id),

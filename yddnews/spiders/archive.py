@@ -98,12 +98,15 @@ class ArchiveStrategy:
         return self.crawler.settings.getbool("YDD_MOBILE_FALLBACK", True)
 
     def mobile_request(self, no: int, from_ids: bool, reasons: list[str],
-                       listed: dict | None = None) -> scrapy.Request:
-        """The mobile page of article `no`, tried because the desktop page gave `reasons`."""
+                       listed: dict | None = None, extracted=None) -> scrapy.Request:
+        """The mobile page of article `no`, tried because the desktop page gave `reasons`
+        (and `extracted`, what it held of an article: the evidence if both pages fail)."""
         self.crawler.stats.inc_value("ydd/mobile/tried")
         kwargs = {"no": no, "from_ids": from_ids, "reasons": list(reasons)}
         if listed:
             kwargs["listed"] = listed
+        if extracted is not None:
+            kwargs["extracted"] = extracted
         return scrapy.Request(
             site.mobile_url(self.site_url, no), callback=self.parse_mobile,
             errback=self.on_mobile_failure, cb_kwargs=kwargs,
@@ -111,7 +114,7 @@ class ArchiveStrategy:
         )
 
     def parse_mobile(self, response, no: int, from_ids: bool, reasons: list[str],
-                     listed: dict | None = None):
+                     listed: dict | None = None, extracted=None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/mobile")
         url = site.article_url(self.site_url, no)
@@ -125,20 +128,22 @@ class ArchiveStrategy:
                     reading.fetched_at = page.article.fetched_at
                 yield page
                 return
-        yield from self.desktop_outcome(url, no, from_ids, reasons)
+        yield from self.desktop_outcome(url, no, from_ids, reasons, extracted)
 
     def on_mobile_failure(self, failure):
         kw = failure.request.cb_kwargs
         self.logger.info("mobile page of %s failed too: %s", kw["no"], failure_reason(failure))
         url = site.article_url(self.site_url, kw["no"])
-        yield from self.desktop_outcome(url, kw["no"], kw["from_ids"], kw["reasons"])
+        yield from self.desktop_outcome(url, kw["no"], kw["from_ids"], kw["reasons"],
+                                        kw.get("extracted"))
 
-    def desktop_outcome(self, url: str, no: int, from_ids: bool, reasons: list[str]):
+    def desktop_outcome(self, url: str, no: int, from_ids: bool, reasons: list[str],
+                        extracted=None):
         """Neither page held the article: what the desktop page alone would have led to."""
         if from_ids and reasons and reasons[0] in MISSING:
             self.number_without_article(no, url, reasons[0])  # spiders/gaps.py
             return
-        yield Reject(url, reasons, source=url)
+        yield Reject(url, reasons, extracted=extracted, source=url)
 
     # --- RSS first ----------------------------------------------------------------------
     def rss_first_due(self, store) -> str | None:
@@ -217,7 +222,8 @@ class ArchiveStrategy:
             self.logger.warning("RSS feed unusable (%s): walking the listings", self.feed_problem)
             yield from self.begin_listing_walk()
             return
-        new = [n for n in numbers if n not in self.known]
+        # a recorded reject not due again (parked) is no new article either
+        new = [n for n in numbers if n not in self.known and n not in self.parked]
         stats.set_value("ydd/rss/items", len(numbers))
         stats.set_value("ydd/rss/new", len(new))
         if numbers and len(new) == len(numbers):

@@ -38,11 +38,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime, timedelta, timezone
 
 import scrapy
 from scrapy.exceptions import CloseSpider
 
-from yddnews import progress, render, sections, site
+from yddnews import progress, sections, site
 from yddnews import stats as S
 from yddnews.extract import extract_article_html, extract_listing, extract_section_links
 from yddnews.intset import IntSet
@@ -129,7 +130,10 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
         if store is not None and walks_all and not self.full:
             due = store.due_rejects(lifecycle.retry_policy)
             self.parked = store.rejected_article_nos() - set(due)
-            refresh = store.recent_article_nos(settings.getfloat("YDD_REFRESH_DAYS"))
+            every = timedelta(hours=settings.getfloat("YDD_REFRESH_EVERY_HOURS"))
+            refresh = store.recent_article_nos(
+                settings.getfloat("YDD_REFRESH_DAYS"),
+                checked_before=(datetime.now(timezone.utc) - every).isoformat(timespec="seconds"))
             if due or refresh:
                 self.logger.info("fetching again: %d recorded rejects due, %d stored articles "
                                  "of the refresh window", len(due), len(refresh))
@@ -300,6 +304,7 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
             return
         if chain == "all" and page == 1:
             self.all_listing_works()
+        Datasets.of(self.crawler).page_had(response.url)  # a failed listing page of old: had
         seen = self.seen_in_listing.get(chain)
         if seen is None:
             seen = self.seen_in_listing[chain] = IntSet()
@@ -396,8 +401,17 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
             meta = dict(response.request.meta, ydd_empty_tries=tries)
             yield response.request.replace(meta=meta, dont_filter=True)
             return
-        if chain == "all" and page == 1:
-            yield from self.without_all_listing()
+        if page == 1:
+            # Empty on every fetch from its first page: a listing with no articles (a small
+            # or new section), or no all-articles listing on this site. Nothing was listed
+            # there, so nothing is lost; a listing markup change that empties every listing
+            # fails the `listings` check instead.
+            if chain == "all":
+                yield from self.without_all_listing()
+            else:
+                stats.inc_value(S.LISTING_EMPTY_SECTIONS)
+                self.logger.info("listing %s has no entries (fetched %d times): an empty "
+                                 "section", chain, tries)
             return
         stats.inc_value(S.FAILED_LISTING)
         self.logger.warning("listing %s: no entries in %s after %d fetches: a failed listing "
@@ -435,6 +449,8 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
                 problem = "soft-404"
             elif page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
+                from yddnews import render  # not at start-up: it imports the HTTP/TLS stack
+
                 instead = render.fallback(self, response, page)
                 if isinstance(instead, scrapy.Request) or (
                         instead is not None and not self.mobile_fallback_on()):
@@ -443,7 +459,9 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
                 if self.mobile_fallback_on():  # the mobile page may hold it (archive.py)
                     reasons = instead.reasons if instead is not None else [
                         f"missing {f}" for f in ("title", "body") if not getattr(page.article, f)]
-                    yield self.mobile_request(no, from_ids, reasons, listed)
+                    # what the desktop page gave stays the evidence of the reject, if any
+                    yield self.mobile_request(no, from_ids, reasons, listed,
+                                              extracted=page.article)
                     return
         if problem and self.mobile_fallback_on() and problem in ("http 404", "http 410",
                                                                   "soft-404"):

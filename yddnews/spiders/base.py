@@ -22,7 +22,7 @@ from twisted.internet.error import (
 )
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from yddnews import render, site
+from yddnews import site
 from yddnews.decoding import DecodedPage, decode_page
 from yddnews.items import Reject
 from yddnews.offsite import OffsiteRequest
@@ -66,6 +66,9 @@ class SiteSpider(scrapy.Spider):
             settings.set("CONCURRENT_REQUESTS", n, priority="spider")
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", n, priority="spider")
         if hasattr(cls, "parse_article"):  # spiders of article pages may need the browser
+            # imported here: it loads Scrapy's HTTP/TLS stack, which a dumps run never needs
+            from yddnews import render
+
             render.configure(settings)  # YDD_RENDER: scrapy-playwright only when it is on
 
     @classmethod

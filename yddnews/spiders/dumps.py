@@ -74,6 +74,16 @@ def _walk(top: Path) -> Iterator[tuple[Path, str | None]]:
         stack.extend(reversed(subdirs))
 
 
+def address_key(url: str, no: int | None) -> tuple | None:
+    """article_key of a page at `url` known before extraction: None for a file without an
+    address (its key depends on what extraction finds)."""
+    if no is not None:
+        return ("no", no)
+    if not url.startswith("file:"):
+        return ("url", url)
+    return None
+
+
 def article_key(page) -> tuple:
     """What makes two saved files the same article: its number, else its address, else (for
     files without one) its title and publication time."""
@@ -107,11 +117,14 @@ class DumpsSpider(SiteSpider):
         self.path = path
 
     async def start(self):
-        """Two passes, so an article saved in several files is exported once, from its best
-        copy: the first extracts every file and keeps, per article, only the best file's path;
-        the second extracts those again and exports them (memory holds paths, not pages)."""
+        """Every file extracted once, and an article saved in several files exported once,
+        from its best copy. A first pass reads each file only as far as its address (no
+        extraction), which names the article for nearly every saved page; the files are
+        grouped by it and the second pass extracts each group's files and exports the best.
+        Memory holds paths, not pages. Files without an address are named by what their
+        extraction finds (title, publication time): those alone are extracted twice."""
         stats = self.crawler.stats
-        best: dict[tuple, tuple[tuple, Path]] = {}
+        groups: dict[tuple, list] = {}  # article key -> [path, ...] or [(score, path)]
         found = False
         for path, problem in iter_paths(self.path):
             found = True
@@ -120,49 +133,87 @@ class DumpsSpider(SiteSpider):
                 self.logger.warning("%s: %s", shown(path), problem)
                 yield Reject(file_uri(path), [problem], source=shown(path))
                 continue
-            result = self.read(path)
+            opened = self.open(path)
+            if isinstance(opened, Reject):
+                yield opened
+                continue
+            key = address_key(opened[1], opened[2])
+            if key is not None:
+                groups.setdefault(key, []).append(path)
+                continue
+            result = self.extracted(path, *opened)  # no address: its content names it
             if isinstance(result, Reject):
                 yield result
                 continue
             page, score = result
             key = article_key(page)
-            if key in best:
-                stats.inc_value("ydd/duplicates")
-                stats.inc_value("ydd/dumps/duplicate_files")
-                kept = best[key] if best[key][0] >= score else (score, path)
-                other = path if kept[1] != path else best[key][1]
-                self.logger.info("%s: the same article as %s (the better copy is kept)",
-                                 shown(other), shown(kept[1]))
-                best[key] = kept
+            if key in groups:
+                (kept_score, kept), = groups[key]
+                self._duplicate(path if kept_score >= score else kept,
+                                kept if kept_score >= score else path)
+                if score > kept_score:
+                    groups[key] = [(score, path)]
             else:
-                best[key] = (score, path)
+                groups[key] = [(score, path)]
         if not found:
             self.logger.error("no files match %s", self.path)
             yield Reject(self.path, ["no files match this path"], source=self.path)
-        for _score, path in best.values():
-            result = self.read(path, count=False)
-            if isinstance(result, Reject):  # changed between the passes
-                yield result
-            else:
-                yield result[0]
+        for members in groups.values():
+            if isinstance(members[0], tuple):  # named by its content: read again
+                members = [members[0][1]]
+            best = None
+            for path in members:
+                result = self.read(path, count=False)
+                if isinstance(result, Reject):  # not an article, or changed since the 1st pass
+                    yield result
+                elif best is None:
+                    best = result + (path,)
+                else:
+                    keep_new = result[1] > best[1]
+                    self._duplicate(best[2] if keep_new else path, path if keep_new else best[2])
+                    if keep_new:
+                        best = result + (path,)
+            if best is not None:
+                yield best[0]
+
+    def _duplicate(self, other: Path, kept: Path) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("ydd/duplicates")
+        stats.inc_value("ydd/dumps/duplicate_files")
+        self.logger.info("%s: the same article as %s (the better copy is kept)",
+                         shown(other), shown(kept))
 
     def read(self, path: Path, count: bool = True):
         """(page, quality) of a saved article page, or the Reject saying why it is none."""
-        stats = self.crawler.stats
+        opened = self.open(path, count)
+        if isinstance(opened, Reject):
+            return opened
+        return self.extracted(path, *opened)
+
+    def open(self, path: Path, count: bool = True):
+        """(dump, url, article number) of a saved page of the site, or the Reject saying why
+        it is none; nothing extracted yet."""
         if count:
-            stats.inc_value("ydd/pages/dump")
-        source = shown(path)
+            self.crawler.stats.inc_value("ydd/pages/dump")
         dump = read_dump(path)
         if dump.problem:
+            source = shown(path)
             self.logger.warning("%s: %s", source, dump.problem)
             return Reject(dump.address, [dump.problem], source=source)
         of_site = (site.is_site_url(dump.address, self.site_url)
                    or site.is_site_url(dump.address, site.DEFAULT_SITE_URL))
         if not of_site and not dump.address.startswith("file:"):
+            source = shown(path)
             self.logger.warning("%s: saved from %s, not a page of the site", source, dump.address)
             return Reject(dump.address, ["not a page of the site"], source=source)
         no = site.article_no(dump.address) if of_site else None
         url = site.article_url(self.site_url, no) if no is not None else dump.address
+        return dump, url, no
+
+    def extracted(self, path: Path, dump, url: str, no: int | None):
+        """(page, quality) of an opened dump, or the Reject saying why it is no article."""
+        source = shown(path)
+        self.crawler.stats.inc_value("ydd/dumps/extractions")
         if dump.is_html:
             page = extract_article_html(url, dump.content, stations=self.stations)
         else:
