@@ -71,3 +71,9 @@ def test_normalize_space_memo_returns_equal_results() -> None:
     assert normalize_space(raw) == first  # the raw form is not mistaken for the result
     long = "가 " * 2000
     assert normalize_space(long) == long.strip()
+
+
+def test_blank_pages_parse_to_nothing() -> None:
+    for page in ("", "  \n\t", "\u00a0\u3000 ", b"", b" \r\n", "\u00a0".encode()):
+        assert parse_html(page) is None, page
+    assert parse_html(" <p>x</p> ") is not None and parse_html(b"\xa0<p>x</p>") is not None
