@@ -18,6 +18,10 @@ Metrics, per skin and overall (the floor applies to the worst of them):
   other field is scored on both paths (`url` and `article_no` come from the page's address).
 - body F1: 4-word shingles of the body (whitespace tokens), precision/recall/F1 over the shingle
   multisets of each page, mean (and min) over pages — the Zyte article-extraction-benchmark metric.
+- weather: the share of pages whose widget readings (served day, station, condition,
+  temperature, in widget order) equal the replica's, per widget markup (condition as text, as
+  an icon's alt text, the real 2018 skin), through both paths (on icon pages the text path is
+  scored without the conditions: an icon renders as nothing in plain text).
 - seed: the checks of issue 3 on the one real page we have (../shared/seed/*.txt).
 - sources agree: per field, the share of pages where the DOM path and the text path give the
   same value, and where the DOM value agrees with the page's listing entry (the cross-checks of
@@ -45,7 +49,7 @@ FIELDS = ("article_no", "url", "section", "title", "subtitle", "published_at", "
           "reporters", "reporter_emails", "body", "images")
 TEXT_EXCLUDED = ("images",)  # plain text cannot carry image URLs; captions are left out
 PATH_FIELDS = {"dom": FIELDS, "text": tuple(f for f in FIELDS if f not in TEXT_EXCLUDED)}
-SKINS = ("arv_001", "arv_001_01", "arv_005_01", "arv_008")
+SKINS = ("arv_001", "arv_001_01", "arv_005_01", "arv_008", "arv_003", "arv_006")
 
 
 @dataclass
@@ -63,17 +67,30 @@ class Group:
 
 def evaluate(articles: int, seed: int = 1) -> dict[str, dict[str, Group]]:
     """{path: {skin or "all": Group}} over every truth article of the replica."""
+    from replica.generate import Replica
     from yddnews.extract import extract_article_html, extract_article_text, render_text
 
     out: dict[str, dict[str, Group]] = {p: defaultdict(Group) for p in PATH_FIELDS}
     entries = listing_entries(articles, seed)
+    rep = Replica(articles=articles, seed=seed, variety=True)
+    weather = out.setdefault("weather", defaultdict(Group))
     for page in replica_pages(articles, seed, variety=True):
         dom_page = extract_article_html(page.url, page.html, listing=entries.get(page.no))
-        got = {
-            "dom": asdict(dom_page.article),
-            "text": asdict(extract_article_text(
-                page.url, render_text(page.html, captions=False)).article),
-        }
+        text_page = extract_article_text(page.url, render_text(page.html, captions=False))
+        got = {"dom": asdict(dom_page.article), "text": asdict(text_page.article)}
+        want_wx = weather_truth(rep, page.no)
+        form = widget_form(page.html)
+        for key in (form, "all"):
+            g = weather[key]
+            g.pages += 1
+            for path, extracted in (("dom", dom_page), ("text", text_page)):
+                want = want_wx
+                if path == "text" and form == "icon":  # plain text has no icon (alt text)
+                    want = [(d, st, None, t) for d, st, _, t in want_wx]
+                if readings(extracted) == want:
+                    g.correct[path] += 1
+                elif len(g.examples) < 5:
+                    g.examples.append((page.url, path, want, readings(extracted)))
         agree = out.setdefault("agree", defaultdict(Group))
         for key in (page.skin, "all"):
             g = agree[key]
@@ -95,6 +112,32 @@ def evaluate(articles: int, seed: int = 1) -> dict[str, dict[str, Group]]:
                     elif key == "all" and len(g.examples) < 5:
                         g.examples.append((page.url, name, page.truth[name], art[name]))
     return out
+
+
+WIDGET_FORMS = ("text", "icon", "2018")  # the widget markups the replica serves
+
+
+def widget_form(html: str) -> str:
+    """The page's widget markup: the real 2018 skin, icon alt text, or condition as text."""
+    if 'class="weather_slide"' in html:
+        return "2018"
+    return "icon" if '<img src="/images/weather/' in html else "text"
+
+
+def weather_truth(rep, no: int) -> list[tuple]:
+    """The readings of article `no`'s page, in widget order: (observed_on, station,
+    condition, temperature), the page's served day as observed_on (CONVENTIONS.md)."""
+    from datetime import timedelta
+
+    from replica.generate import SERVED_FIRST_DAY
+
+    d = rep.served_day_index(rep.article_key(no))
+    day = (SERVED_FIRST_DAY + timedelta(days=d)).isoformat()
+    return [(day, station, cond, temp) for station, cond, temp in rep.weather_snapshot(d)]
+
+
+def readings(page) -> list[tuple]:
+    return [(r.observed_on, r.station, r.condition, r.temperature_c) for r in page.weather]
 
 
 AGREE_FIELDS = ("section", "title", "subtitle", "published_at", "modified_at", "reporters",
@@ -169,6 +212,10 @@ def achieved(results: dict[str, dict[str, Group]], seeds: dict[str, list]) -> di
             for name in agreement_metrics():
                 flat[f"agree/{name}"] = min(g.accuracy(name) for g in groups.values())
             continue
+        if path == "weather":
+            for name in PATH_FIELDS:
+                flat[f"weather/{name}"] = min(g.accuracy(name) for g in groups.values())
+            continue
         for name in PATH_FIELDS[path]:
             flat[f"{path}/{name}"] = min(g.accuracy(name) for g in groups.values())
         flat[f"{path}/body_f1_mean"] = min(mean(g.f1s) for g in groups.values())
@@ -226,6 +273,16 @@ def pin(values: dict[str, float], doc: dict, note: str) -> dict:
 def report(results, seeds, values, floors) -> str:
     lines = []
     for path, groups in results.items():
+        if path == "weather":
+            rows = [[key, groups[key].pages]
+                    + [f"{groups[key].accuracy(n):.4f}" for n in PATH_FIELDS]
+                    for key in (*WIDGET_FORMS, "all") if key in groups]
+            lines.append("\nweather readings: share of pages whose readings (day, station,"
+                         " condition, temperature, in order) equal the truth, per widget markup")
+            lines.append(table(rows, ["widget", "pages", *PATH_FIELDS]))
+            for url, name, want, got in [e for g in groups.values() for e in g.examples][:5]:
+                lines.append(f"  mismatch {url} {name}: want {want!r:.120} got {got!r:.120}")
+            continue
         if path == "agree":
             names = agreement_metrics()
             rows = [[key, groups[key].pages] + [f"{groups[key].accuracy(n):.4f}" for n in names]
@@ -274,6 +331,9 @@ def gate(articles: int, seed: int = 1, floors_path: Path = FLOORS_FILE) -> tuple
     missing = [s for s in SKINS if results["dom"].get(s) is None]
     if missing:
         problems.append(f"no pages of skin(s) {', '.join(missing)}: use more --articles")
+    missing = [w for w in WIDGET_FORMS if results["weather"].get(w) is None]
+    if missing:
+        problems.append(f"no pages of widget form(s) {', '.join(missing)}: use more --articles")
     text = report(results, seeds, values, floors)
     if problems:
         text += "\n\nGATE FAILED:\n" + "\n".join(f"  - {p}" for p in problems)

@@ -29,6 +29,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mobile-only", type=float, default=0.0,
                    help="fraction of articles served only as mobile pages")
     p.add_argument("--no-rss", action="store_true", help="serve no RSS feeds")
+    p.add_argument("--edits", type=int, default=0,
+                   help="the site later: this many of the newest articles edited (수정)")
+    p.add_argument("--deletions", type=int, default=0,
+                   help="the site later: this many of the newest articles deleted (404)")
     p.add_argument("--first-no", type=int, default=None,
                    help="number of the oldest article (default 67650)")
 
@@ -71,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         kw = dict(articles=args.articles, seed=args.seed, faults=args.faults,
                   js_bodies=args.js_bodies, js_mode=args.js_mode, variety=args.variety,
                   legacy=args.legacy, mobile_only=args.mobile_only,
-                  rss=not args.no_rss)
+                  rss=not args.no_rss, edits=args.edits, deletions=args.deletions)
         if args.first_no is not None:
             kw["first_no"] = args.first_no
         if args.cmd == "serve":

@@ -33,7 +33,20 @@ SNAPSHOT_OF_DAY = (0, 1, 1, 2)  # days 1 and 2 share one weather snapshot (the s
 PER_PAGE = 12
 JS_MODES = ("load", "delayed", "fetched", "mixed")
 
-SKINS = ("arv_001", "arv_001_01", "arv_005_01", "arv_008")
+SKINS = ("arv_001", "arv_001_01", "arv_005_01", "arv_008", "arv_003", "arv_006")
+# Two more skins of the CMS (replica/skins.py), each taking a quarter of the pages that would
+# be arv_001 (an independent hash: every other fact of an article stays as it was). arv_003
+# shows times to the minute (`입력 2025-10-02 09:30`): its articles' times have no seconds.
+NEW_SKINS = {"arv_003": (0.0, 0.25), "arv_006": (0.25, 0.5)}
+MINUTE_SKINS = ("arv_003",)
+# the byline brackets the new skins print (the e-mail is never inside: a contact line or the
+# reporter box carries it); picked per article by a hash
+BRACKET_FORMS = {
+    "arv_003": ("[영등포신문 = {names}{sep}{title}]", "【영등포신문={names}{sep}{title}】",
+                "(영등포신문={names}{sep}{title})", "<영등포신문={names}{sep}{title}>"),
+    "arv_006": ("〔영등포신문={names}{sep}{title}〕", "[영등포신문={names}{sep}{title}]",
+                "[영등포신문 ={names}{sep}{title}]"),
+}
 COPYRIGHT_EN = "Copyright @2015 영등포신문 Corp. All rights reserved."
 COPYRIGHT_KO = "<저작권자 ⓒ 영등포신문 무단전재 및 재배포 금지>"
 
@@ -157,6 +170,16 @@ class Byline:
         email = f" {self.email}" if self.email else ""
         return f"[영등포신문={names}{sep}{self.title}{email}]"
 
+    def bracket_on(self, skin: str, no: int, seed) -> str:
+        """The byline as the skin `skin` prints it in article `no`'s body."""
+        forms = BRACKET_FORMS.get(skin)
+        if not forms:
+            return self.bracket
+        form = forms[_h(seed, "bracket", no) % len(forms)]
+        joint = ", " if skin == "arv_006" and _h(seed, "names", no) % 2 else "·"
+        return form.format(names=joint.join(self.names),
+                           sep="" if self.style == "nospace" else " ", title=self.title)
+
     @property
     def signature(self) -> str:
         email = f" {self.email}" if self.email else ""
@@ -197,6 +220,12 @@ class Article:
     has_meta_time: bool
     quoted_lead: tuple[str, str] | None = None  # (lead, rest) of the first paragraph
     body_script_at: int = -1  # index of the block before which a <script> sits (-1: none)
+    seed: int | str = DEFAULT_SEED
+
+    @property
+    def bracket(self) -> str:
+        """The byline bracket as this article's skin prints it."""
+        return self.meta.byline.bracket_on(self.meta.skin, self.no, self.seed)
 
     @property
     def no(self) -> int:
@@ -227,10 +256,12 @@ class Article:
                 t = b["t"]
                 if i == self.first_text_block() and by.style not in ("sig", "none"):
                     if self.quoted_lead:
-                        t = f"{self.quoted_lead[0]} {by.bracket} {self.quoted_lead[1]}"
+                        t = f"{self.quoted_lead[0]} {self.bracket} {self.quoted_lead[1]}"
                     else:
-                        t = f"{by.bracket} {t}"
+                        t = f"{self.bracket} {t}"
                 parts.append(t)
+            elif b["k"] == "img" and b["form"] == "credit" and b["cap"]:
+                parts.append(f"▲ {b['cap']}" if self.meta.skin == "arv_003" else b["cap"])
             elif b["k"] == "brs":
                 parts.extend(b["parts"])
         if by.style == "sig":
@@ -295,6 +326,8 @@ class Replica:
         mobile_only: float = 0.0,
         rss: bool = True,
         first_no: int = FIRST_NO,
+        edits: int = 0,
+        deletions: int = 0,
     ) -> None:
         if articles < 1:
             raise ValueError("articles must be >= 1")
@@ -319,6 +352,13 @@ class Replica:
         self.mobile_only = float(mobile_only)
         self.rss = bool(rss)
         self.first_no = int(first_no)  # article 0's number (1: a site whose numbers start at 1)
+        # The site later: the newest articles edited (body changed, `수정` time shown) or
+        # deleted (404 on every page). Among the newest, edits take every other article from
+        # the newest down, deletions the ones between, so both fall in a refresh window.
+        if edits < 0 or deletions < 0:
+            raise ValueError("edits and deletions must be >= 0")
+        self.edited = {self.n - 1 - 2 * k for k in range(edits) if self.n - 1 - 2 * k >= 0}
+        self.deleted = {self.n - 2 - 2 * k for k in range(deletions) if self.n - 2 - 2 * k >= 0}
         self._numbers = self._compute_numbers(self.n)
         self._by_no = {no: i for i, no in enumerate(self._numbers)}
         self._times = self._compute_times(self.n)
@@ -374,6 +414,8 @@ class Replica:
 
     # --- faults ----------------------------------------------------------------------------
     def fault_of(self, i: int) -> str | None:
+        if i in self.deleted:
+            return "gone"  # deleted by the newsroom: gone from the site like a 404 article
         for name in FAULTS:  # fixed priority order: one fault per article
             mod = self.faults.get(name)
             if mod and (i + _h(self.seed, "fault", name)) % mod == 0:
@@ -452,10 +494,16 @@ class Replica:
         if style == "sig":
             by.sig_form = "own" if rng.random() < 0.5 else "append"
             by.sig_space = rng.random() < 0.5
+        published = self._times[i]
+        if skin == "arv_001":
+            u = _u(self.seed, "skin2", i)
+            skin = next((s for s, (lo, hi) in NEW_SKINS.items() if lo <= u < hi), skin)
+        if skin in MINUTE_SKINS:
+            published = published.replace(second=0)
         return Meta(
             index=i,
             no=self._numbers[i],
-            published=self._times[i],
+            published=published,
             sec_no=sec_no,
             skin=skin,
             byline=by,
@@ -560,7 +608,42 @@ class Replica:
         if rng.random() < 0.3:
             # a <script> between two body blocks (never text)
             art.body_script_at = rng.randint(1, max(1, len(blocks) - 1))
+        art.seed = self.seed
+        if m.skin in NEW_SKINS:
+            self._new_skin_forms(art)
+        if i in self.edited:
+            self._edit(art)
         return art
+
+    @staticmethod
+    def _edit(art: Article) -> None:
+        """The newsroom's correction: a sentence added to the last paragraph and the `수정`
+        time of five hours after publication (or later, if already edited)."""
+        for b in reversed(art.blocks):
+            if b["k"] == "p":
+                b["t"] += " 독자 제보에 따라 일부 내용을 바로잡았습니다."
+                break
+        later = art.meta.published + timedelta(hours=5)
+        art.modified = max(art.modified, later) if art.modified else later
+
+    def _new_skin_forms(self, art: Article) -> None:
+        """What the new skins print differently (their own copyright notices, times to the
+        minute, photo credits): decided by hashes, so the rest of the article is unchanged."""
+        from replica.skins import COPYRIGHTS
+
+        m = art.meta
+        forms = COPYRIGHTS[m.skin]
+        art.copyright = forms[_h(self.seed, "copy2", m.no) % len(forms)]
+        if m.skin in MINUTE_SKINS and art.modified:
+            art.modified = art.modified.replace(second=0)
+        for k, b in enumerate(art.blocks):
+            if b["k"] != "img":
+                continue
+            if m.skin == "arv_003" and b["cap"]:
+                b["form"] = "credit"  # `▲ caption` on its own line under the photo
+            elif m.skin == "arv_006" and not b["cap"] and _h(self.seed, "credit", m.no, k) % 2:
+                org = W.ORGS[_h(self.seed, "creditorg", m.no, k) % len(W.ORGS)]
+                b["cap"], b["form"] = f"(사진={org} 제공)", "credit"
 
     def _blocks(self, rng: random.Random, m: Meta, slots: dict):
         by = m.byline

@@ -36,10 +36,14 @@ _SKIN_RENAMES = {
 _REMOVE = {
     "no-section": ["//*[contains(concat(' ', normalize-space(@class), ' '), ' sec_name ')]",
                    "//*[contains(@class, 'path_wrap')]",
+                   "//*[contains(@class, 'art_top')]/*[contains(@class, 'head_tag')]",
                    "//meta[@property='article:section' or @name='article:section']"],
     "no-title": ["//*[contains(@class, 'art_top')]//h2",
+                 "//*[contains(@class, 'art_top')]//h1",
                  "//meta[@property='og:title' or @name='twitter:title' or @name='title']"],
     "no-dates": ["//*[contains(@class, 'art_info')]/li[contains(., '등록') or contains(., '수정')]",
+                 "//*[contains(@class, 'info_box') or contains(@class, 'art_byline')]"
+                 "/span[contains(., '입력') or contains(., '수정')]",
                  "//meta[contains(@property, '_time') or contains(@name, '_time')]"],
     "no-weather": ["//*[contains(@class, 'weather_box')]"],
 }
@@ -110,13 +114,19 @@ def _rename_skin(page_html: str) -> str:
 
 
 def _without_byline(rep, i: int, page_html: str) -> str:
+    from replica import skins
+
     art = rep.article(i)
     by = art.meta.byline
-    for text in (by.bracket, by.signature) if by.names else ():
+    for text in (skins.contact_line(art), skins.reporter_box(art)):
+        if text:
+            page_html = page_html.replace(text, "")
+    for text in (art.bracket, by.signature) if by.names else ():
         if text:
             page_html = page_html.replace(html.escape(text, quote=False), "")
             page_html = page_html.replace(html.escape(text), "")
     if by.writer:
         page_html = page_html.replace(f"<li>{html.escape(by.writer, quote=False)}</li>", "")
+        page_html = page_html.replace(f"<span>{html.escape(by.writer)}</span> | ", "")
         page_html = page_html.replace(f"{html.escape(by.writer, quote=False)} | ", "")
     return page_html

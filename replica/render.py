@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit
 
-from replica import archive, layout_faults
+from replica import archive, layout_faults, skins
 from replica import words as W
 from replica.generate import (
+    NEW_SKINS,
     PER_PAGE,
     SERVED_FIRST_DAY,
     Article,
@@ -221,6 +222,8 @@ def body_html(art: Article, rng: random.Random) -> str:
             choices = (["<div>&nbsp;</div>", "<div><br></div>", "<div> </div>"] if old else
                        ["<p>&nbsp;</p>", "<p> </p>", "<p><br></p>", "<p>\u3000</p>", "<p>&nbsp; </p>"])
             parts.append(rng.choice(choices))
+        elif kind == "img" and m.skin in NEW_SKINS:
+            parts.append(skins.image_html(art, b, tag))
         elif kind == "img":
             src = esc(b["src"])
             if b["form"] == "figure":
@@ -249,9 +252,9 @@ def body_html(art: Article, rng: random.Random) -> str:
                 after = rng.choice([" ", " ", "&nbsp;", ""])
                 if art.quoted_lead:
                     lead, rest = art.quoted_lead
-                    inner = f"{deco(lead, rng, 0)} {esc(by.bracket)} {deco(rest, rng, 0)}"
+                    inner = f"{deco(lead, rng, 0)} {esc(art.bracket)} {deco(rest, rng, 0)}"
                 else:
-                    inner = esc(by.bracket) + after + deco(b["t"], rng)
+                    inner = esc(art.bracket) + after + deco(b["t"], rng)
             else:
                 inner = deco(b["t"], rng)
             style = ' style="text-align: justify;"' if rng.random() < 0.2 else ""
@@ -265,6 +268,8 @@ def body_html(art: Article, rng: random.Random) -> str:
                     parts.append(f"<{tag}>{esc(by.signature)}</{tag}>")
             else:
                 parts.append(f"<{tag}{style}>{inner}</{tag}>")
+    if m.skin in NEW_SKINS:
+        parts.append(skins.body_end(art))
     return "\n".join(parts)
 
 
@@ -313,7 +318,7 @@ def article_page(rep: Replica, i: int, root: str, charset: str = "utf-8",
     m = art.meta
     rng = _rng(rep.seed, "deco", i)
     path = f"/news/article.html?no={m.no}"
-    extra = f'<meta property="og:title" content="{esc(art.title)}">\n'
+    extra = f'<meta property="og:title" content="{esc(art.title)}">\n' + skins.extra_meta(art)
     if art.has_meta_time:
         extra += f'<meta property="article:published_time" content="{m.published.isoformat()}">\n'
     if pad:
@@ -330,16 +335,22 @@ def article_page(rep: Replica, i: int, root: str, charset: str = "utf-8",
     else:
         body = f'<div class="smartOutput">\n{inner}\n</div>'
     cp = esc(art.copyright)
+    if skin in NEW_SKINS:
+        top = skins.top_block(art, art.subtitle)
+        after, box = skins.after_body(art), skins.reporter_box(art)
+    else:
+        top = (f'<div class="{skin}">\n<div class="{top_cls}">\n'
+               f'<p class="sec_name">{W.SECTIONS[m.sec_no]}</p>\n'
+               + title_block(art, sub) + f'<ul class="art_info">{info_items(art)}</ul>\n</div>\n')
+        after = box = ""
     out = [
         head(f"{art.title} - 영등포신문", root, path, extra, charset),
         header(rep, rep.article_key(m.no), icon=skin in ("arv_005_01", "arv_008")),
         '<div id="container">\n',
-        f'<div class="{skin}">\n<div class="{top_cls}">\n',
-        f'<p class="sec_name">{W.SECTIONS[m.sec_no]}</p>\n',
-        title_block(art, sub),
-        f'<ul class="art_info">{info_items(art)}</ul>\n</div>\n',
+        top,
         share(path, root),
-        f'<div id="news_body_area" class="cnt_view news_body_area">\n{body}\n{AD_IFRAME}\n</div>\n',
+        f'<div id="news_body_area" class="cnt_view news_body_area">\n{body}\n{after}{AD_IFRAME}\n</div>\n',
+        box,
         f'<p class="copyright">{cp}</p>\n',
         teaser(rep, i),
         "</div>\n",

@@ -56,10 +56,17 @@ def test_a_replica_with_a_few_gone_articles_passes_and_reports_them(replica, tmp
                                    "noarticle:20"])
 def test_crawls_after_a_permanent_fault_pass(replica, tmp_path, fault):
     server = replica("--articles", "60", "--faults", fault)
-    for run in range(1, 4):
+    for run in range(1, 6):
+        server.stats(reset=True)
         result = crawl("articles", server.url, tmp_path / "run",
                        settings={"RETRY_TIMES": "1"})
         assert result.returncode == 0, (run, checks_of(result.log), result.log[-2000:])
+        if run == 1:
+            assert result.rejects, "the fault should have cost some articles"
+        else:  # the reject lifecycle parks what is gone or failed: no page fetched again
+            served = server.stats()
+            assert served.get("article", 0) == 0, (run, served)
+            assert result.rejects == []
 
 
 FIELD_FAULTS = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 import subprocess
 from collections import Counter
@@ -189,6 +190,10 @@ def test_full_crawl_then_gaps_accounts_for_every_number_as_the_truth_says(replic
     db = sqlite3.connect(store)
     assert db.execute("SELECT value FROM state WHERE key = 'listings_complete'"
                       ).fetchone() == ("1",)
+    # each run keeps the ledger's counts as its summary printed them: the gaps filling up
+    runs = [json.loads(c) for (c,) in db.execute("SELECT counts FROM runs ORDER BY id")]
+    assert [r["ledger"]["modern"]["never_seen"] for r in runs] == [
+        modern_never, modern_never - bound, 0]
     db.close()
 
     server.stats(reset=True)

@@ -135,6 +135,8 @@ def test_transient_empty_listing_pages_lose_nothing(replica, tmp_path):
     assert "listings walk    complete" in later.log, later.log[-3000:]
     nos = stored_nos(tmp_path / "run" / "store.sqlite")
     assert sorted(nos) == expected and len(nos) == len(set(nos))
+    with sqlite3.connect(tmp_path / "run" / "store.sqlite") as db:  # the failed pages were had
+        assert db.execute("SELECT url FROM rejects").fetchall() == []
     # with retries (the default) one crawl is enough
     server2 = replica(*args, "--empty-listings-from", "3")
     alone = crawl("articles", server2.url, tmp_path / "alone")
@@ -245,7 +247,7 @@ def test_a_never_crawl_then_a_fallback_crawl_stores_every_js_body_article(replic
     expected = sorted(a["article_no"] for a in truth(server.url, *ARGS, tmp_path=tmp_path)
                       ["article"])
     never = crawl("articles", server.url, tmp_path / "run",
-                  settings={"YDD_RENDER": "never", "YDD_MONITOR_MAX_REJECT_SHARE": "0.9"})
+                  settings={"YDD_RENDER": "never"})
     assert never.rejects, "the replica made no JS-body page"
     store = tmp_path / "run" / "store.sqlite"
     with sqlite3.connect(store) as db:

@@ -11,6 +11,7 @@ import pytest
 from bench.common import body_prf, shingles
 from bench.quality import (
     SKINS,
+    WIDGET_FORMS,
     floor_rule_violations,
     gate,
     load_floors,
@@ -34,6 +35,14 @@ def test_every_skin_is_scored(run) -> None:
     _, report, _ = run
     for skin in SKINS:
         assert f"| {skin} " in report
+
+
+def test_weather_is_scored_per_widget_markup_on_both_paths(run) -> None:
+    _, report, values = run
+    table = report.split("weather readings:")[1].split("\n\n")[0]
+    for form in WIDGET_FORMS:
+        assert f"| {form} " in table
+    assert values["weather/dom"] == 1.0 and values["weather/text"] == 1.0
 
 
 def test_every_achieved_metric_has_a_floor(run) -> None:

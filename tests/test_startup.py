@@ -22,6 +22,7 @@ BAD = [
     (("-s", 'YDD_MONITOR_COVERAGE={"titel": 1.0}'), "unknown key 'titel'"),
     (("-s", "YDD_REJECTS_FEED=rej-%(date)s.jsonl"), "unknown placeholder %(date)s"),
     (("-s", "YDD_CHECK_MIN_SAMPLE=few"), "YDD_CHECK_MIN_SAMPLE='few': expected a whole number"),
+    (("-s", "YDD_REFRESH_DAY=7"), "unknown setting YDD_REFRESH_DAY (did you mean YDD_REFRESH_DAYS?)"),
 ]
 
 

@@ -72,7 +72,10 @@ def run_counts(crawler) -> dict:
     stats = crawler.stats.get_stats()
     start = stats.get("start_time")
     elapsed = (datetime.now(timezone.utc) - start).total_seconds() if start else 0.0
-    return summary_counts(stats, elapsed)
+    counts = summary_counts(stats, elapsed)
+    # the ledger as the summary counted it (CrawlSummary): kept with the run, a history
+    counts["ledger"] = getattr(crawler, "ydd_ledger_counts", None)
+    return counts
 
 
 def _pairs(d: dict) -> str:
@@ -188,7 +191,7 @@ class CrawlSummary:
         elapsed = (datetime.now(timezone.utc) - self.started).total_seconds()
         counts = summary_counts(stats, elapsed)
         datasets = Datasets.of(self.crawler)
-        counts["ledger"] = ledger_counts(datasets)
+        counts["ledger"] = self.crawler.ydd_ledger_counts = ledger_counts(datasets)
         text = format_summary(spider.name, reason, counts, datasets)
         self.crawler.ydd_summary = text  # what the alerts send (yddnews/crawlchecks.py)
         self.text = text

@@ -8,6 +8,7 @@ connection to the site (no HTTP request).
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 import socket
@@ -98,8 +99,19 @@ def check_file_name(setting: str, name: str, allowed: tuple[str, ...]) -> None:
         raise StartupError(f"{setting} {name!r}: bad %-placeholder ({exc})") from None
 
 
+def check_setting_names(settings) -> None:
+    """Every YDD_* setting given is one yddnews knows: a mistyped name would be ignored, and
+    the crawl would run with the default the user meant to change."""
+    known = {name for name in vars(defaults) if name.startswith("YDD_")}
+    for name in sorted(n for n in settings if str(n).startswith("YDD_") and n not in known):
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else " (see yddnews/settings.py)"
+        raise StartupError(f"unknown setting {name}{hint}")
+
+
 def check_settings(settings, spider_args: dict | None = None) -> None:
     """Every YDD_* setting has a value of its kind; the ones with meaning are meaningful."""
+    check_setting_names(settings)
     for name, kind in _typed_defaults().items():
         _check_type(settings, name, kind)
     render = str(settings.get("YDD_RENDER") or "").strip().lower()

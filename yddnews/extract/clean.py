@@ -18,15 +18,30 @@ KST = timezone(timedelta(hours=9), "KST")
 _JUNK_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]")
 
 
+# Recent results of normalize_space (it is idempotent): the cleaning rules normalize each
+# paragraph they test, and a body's paragraphs pass through several rules, so most calls get
+# a string normalize_space just returned. A hit costs one set lookup.
+_NORMALIZED: set[str] = set()
+_NORMALIZED_MAX = 1024  # entries (reuse is within a page); emptied when full: <= ~2 MB
+_NORMALIZED_LEN = 1000  # longer strings are not kept
+
+
 def normalize_space(text: str | None) -> str:
     """Rule 2: NFC, NBSP / U+3000 / tabs / newlines -> space, runs collapsed, ends stripped."""
     if not text:
         return ""
+    short = len(text) <= _NORMALIZED_LEN
+    if short and text in _NORMALIZED:
+        return text
     text = _JUNK_RE.sub("", text)
     # str.split() splits on every Unicode space (NBSP, U+3000, U+2000-U+200A, tabs, newlines...)
     # and drops the ends: runs collapse to one plain space; 4x faster than a regex sub.
-    text = " ".join(text.split())
-    return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    if len(text) <= _NORMALIZED_LEN:
+        if len(_NORMALIZED) >= _NORMALIZED_MAX:
+            _NORMALIZED.clear()
+        _NORMALIZED.add(text)
+    return text
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:

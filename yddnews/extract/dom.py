@@ -45,9 +45,14 @@ def _utf8_bytes(html: str | bytes) -> bytes | None:
         except UnicodeDecodeError:
             pass
         else:  # valid UTF-8 already (the usual case): no need to re-encode it
-            return data if text.strip() else None
+            return None if _blank(text) else data
     text = to_text(html)
-    return text.encode("utf-8", errors="replace") if text.strip() else None
+    return None if _blank(text) else text.encode("utf-8", errors="replace")
+
+
+def _blank(text: str) -> bool:
+    """= not text.strip(), without copying the page (isspace stops at its first letter)."""
+    return not text or text.isspace()
 
 
 def parse_html(html: str | bytes):

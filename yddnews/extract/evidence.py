@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from lxml import etree
@@ -21,7 +21,7 @@ from lxml import etree
 from yddnews.items import Article
 
 from .clean import EMAIL_RE, normalize_space, parse_kst, parse_names, strip_byline
-from .dom import render_element
+from .dom import render_element, text_content
 from .layouts.base import TITLE_TEXT
 from .textpath import text_fields
 
@@ -33,9 +33,9 @@ _SITE_AFFIX_RE = re.compile(
     r"^\s*(?:영등포신문|ybstv)\s*(?:::|[-|:<>·])\s*|\s*(?:::|[-|:<>·])\s*(?:영등포신문|ybstv)\S*\s*$",
     re.I,
 )
-_QUOTES = str.maketrans({c: "'" for c in "\"“”‘’`´″＂＇"})
+_QUOTE_MARKS = "\"“”‘’`´″＂＇"
 _ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…)\s*$")
-_SQUEEZE_RE = re.compile(r"[\s\u00a0\u3000]+")
+_CREDIT_MARK_RE = re.compile(r"[▲△]\s*")
 SUMMARY_PROBE = 30  # characters of the listing summary looked for in the body's start
 BODY_WINDOW = 400
 
@@ -55,11 +55,26 @@ class Evidence:
             self.sources.setdefault(name, {})[source] = value
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """= dataclasses.asdict(self) (values are strings or lists of strings), without its
+        generic deep copy: it cost ~4% of an extraction."""
+        return {
+            "layout": self.layout,
+            "sources": {name: {src: list(v) if isinstance(v, list) else v
+                               for src, v in by_src.items()}
+                        for name, by_src in self.sources.items()},
+            "disagreements": {name: list(v) for name, v in self.disagreements.items()},
+            "filled": dict(self.filled),
+        }
 
 
 def _squeeze(text: str) -> str:
-    return _SQUEEZE_RE.sub("", unicodedata.normalize("NFC", text or "")).translate(_QUOTES)
+    """NFC, every space removed, every quote mark made `'` (str.split() and a few
+    str.replace calls: 5x cheaper on Korean text than a regex sub and str.translate)."""
+    text = "".join(unicodedata.normalize("NFC", text or "").split())
+    for q in _QUOTE_MARKS:
+        if q in text:
+            text = text.replace(q, "'")
+    return text
 
 
 def same_text(a: str, b: str) -> bool:
@@ -84,7 +99,7 @@ def title_from_title_tag(root) -> str | None:
     """The `<title>` without the site's name (None when it holds nothing else)."""
     head = root.find("head")
     el = head.find("title") if head is not None else None
-    raw = normalize_space(el.xpath("string()") if el is not None else "".join(TITLE_TEXT(root)))
+    raw = normalize_space(text_content(el) if el is not None else "".join(TITLE_TEXT(root)))
     title = _SITE_AFFIX_RE.sub("", raw).strip()
     return None if not title or title.lower() in ("영등포신문", "ybstv") else title
 
@@ -104,25 +119,53 @@ def summary_agrees(body: str, summary: str, captions: list[str]) -> bool:
     text = got[0] if got else summary
     for cap in captions:
         text = text.replace(cap, " ")
-    probe = _squeeze(_ELLIPSIS_RE.sub("", text))[:SUMMARY_PROBE]
+    text = _CREDIT_MARK_RE.sub(" ", text)  # the `▲` a credit line under a photo starts with
+    probe = squeezed_prefix(_ELLIPSIS_RE.sub("", text), SUMMARY_PROBE)
     if not probe:
         return True
-    return probe in _squeeze(body)[:BODY_WINDOW]
+    return probe in squeezed_prefix(body, BODY_WINDOW)
+
+
+def squeezed_prefix(text: str, n: int) -> str:
+    """= _squeeze(text)[:n], squeezing only as much of `text` as it takes (a body is several
+    KB; squeezing all of it was ~12% of an extraction with a listing entry). A prefix squeezes
+    to a prefix of the whole, but for its last characters (NFC may compose across the cut):
+    hence the margin of 3."""
+    k = 2 * n
+    while True:
+        s = _squeeze(text[:k])
+        if len(s) >= n + 3 or k >= len(text):
+            return s[:n]
+        k *= 2
 
 
 def _listing_dict(listing) -> dict:
     if listing is None:
         return {}
-    if is_dataclass(listing):
-        return asdict(listing)
+    if is_dataclass(listing):  # its fields are scalars: no deep copy needed (asdict's)
+        return {f.name: getattr(listing, f.name) for f in fields(listing)}
     return dict(listing)
 
 
 # the reporter box some skins show under the body (`div.jour_box`): its e-mail addresses
-_REPORTER_BOX_TEXT = etree.XPath(
-    ".//*[contains(@class,'jour_box') or contains(@class,'reporter_box')"
-    " or contains(@class,'journalist')]//text()"
-)
+_REPORTER_BOX_CLASSES = ("jour_box", "reporter_box", "journalist")
+_TEXTS = etree.XPath(".//text()")
+
+
+def reporter_box_text(scope) -> list[str]:
+    """The text nodes of the reporter boxes in `scope` (elements whose class contains one of
+    _REPORTER_BOX_CLASSES), in document order, each once. A walk of the scope: ~2x cheaper
+    than the same selection as one XPath with `contains(@class, ...)` tests."""
+    out: list[str] = []
+    boxes: list = []
+    for el in scope.iterdescendants():
+        cls = el.get("class")
+        if cls and any(c in cls for c in _REPORTER_BOX_CLASSES):
+            if boxes and any(a in boxes for a in el.iterancestors()):
+                continue  # inside a box already taken
+            boxes.append(el)
+            out.extend(_TEXTS(el))
+    return out
 
 
 def head_metas(root) -> dict[str, str]:
@@ -143,7 +186,7 @@ def gather(root, art: Article, header_el, listing, scope=None) -> Evidence:
     `scope`: the part of the page that holds the article (where a reporter box sits)."""
     ev = Evidence()
     if not art.reporter_emails:  # only ever used to fill them
-        box = _REPORTER_BOX_TEXT(scope if scope is not None else root)
+        box = reporter_box_text(scope if scope is not None else root)
         ev.add("reporter_emails", "reporter_box",
                list(dict.fromkeys(EMAIL_RE.findall(" ".join(box)))))
     metas = head_metas(root)

@@ -15,9 +15,11 @@ from .clean import (
     BYLINE_RE,
     cut_site_footer,
     finish_body,
+    is_boilerplate_line,
     is_copyright,
     is_photo_credit,
     normalize_space,
+    parse_contact_line,
     parse_kst,
     strip_signature,
 )
@@ -32,7 +34,9 @@ _LABEL_DT = (
 PUBLISHED_RE = re.compile(
     r"(?:^|\s|•|\|)(?:기사\s*)?(?:등록|입력|게재|승인|발행)(?:일시|일자|일)?" + _LABEL_DT
 )
-MODIFIED_RE = re.compile(r"(?:^|\s|•|\|)(?:기사\s*)?(?:수정|업데이트)(?:일시|일자|일)?" + _LABEL_DT)
+MODIFIED_RE = re.compile(
+    r"(?:^|\s|•|\|)(?:기사\s*|최종\s*)?(?:수정|업데이트)(?:일시|일자|일)?" + _LABEL_DT
+)
 # an info item that is a bare date and time (`2025-10-02 09:30`): the publication time
 BARE_DT_RE = re.compile(
     r"\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"
@@ -63,6 +67,18 @@ class TextFields:
     body: str = ""
     reporters: list[str] = field(default_factory=list)
     reporter_emails: list[str] = field(default_factory=list)
+
+
+# a breadcrumb line (`홈 > 정치`, `HOME › 사회 › 복지`): its last part is the section
+_BREADCRUMB_RE = re.compile(
+    r"^(?:홈|HOME|Home|처음)\s*(?:[>›»]\s*[^>›»]+?\s*)*[>›»]\s*(?P<last>[^>›»]+)$"
+)
+
+
+def breadcrumb_last(line: str) -> str | None:
+    """The last part of a breadcrumb line, else None."""
+    m = _BREADCRUMB_RE.match(line)
+    return m["last"].strip() if m else None
 
 
 def looks_like_section(line: str) -> bool:
@@ -126,7 +142,7 @@ def text_fields(text: str) -> TextFields:
         if ln:
             if bullet[i] or HEADER_DATE_RE.match(ln) or _WIDGET_LINE_RE.match(raw[i]):
                 break
-            head.append(ln)
+            head.append(breadcrumb_last(ln) or ln)
         i -= 1
     head.reverse()
     if head:
@@ -151,6 +167,8 @@ def text_fields(text: str) -> TextFields:
     for k in range(bottom, len(lines)):
         ln = lines[k]
         if END_MARKERS_RE.match(ln) or (ln and is_copyright(ln)):
+            if is_copyright(ln):
+                paragraphs += contact_lines_after(lines[k + 1:])
             break
         if "\t" in raw[k]:
             table.append(" | ".join(normalize_space(c) for c in raw[k].split("\t")))
@@ -175,6 +193,20 @@ def text_fields(text: str) -> TextFields:
             break
     f.body, f.reporters, f.reporter_emails = finish_body(paragraphs)
     return f
+
+
+def contact_lines_after(lines: list[str]) -> list[str]:
+    """The reporter's contact lines (a reporter box: `NAME 기자 x@y.kr`) among the lines right
+    after a copyright notice that ends the body; boilerplate and notices between them are
+    skipped, the first other line ends the search."""
+    found = []
+    for ln in lines[:12]:
+        if not ln or is_copyright(ln) or is_boilerplate_line(ln):
+            continue
+        if parse_contact_line(ln) is None:
+            break
+        found.append(ln)
+    return found
 
 
 _SENTENCE_RE = re.compile(r"[다요죠][.!?][\"'”’)]*$|[.!?][\"'”’)]*$")

@@ -62,6 +62,7 @@ class Datasets:
         self._weather_template = settings.get("YDD_WEATHER_FEED") or ""
         self._rejects_template = settings.get("YDD_REJECTS_FEED") or ""
         self._store_path = settings.get("YDD_STORE") or ""
+        self._page_rejects: set[str] | None = None  # URLs of rejected pages without a number
         self._weather_file: RecordFile | None = None
         self._rejects_file: RecordFile | None = None
         self.store: DatasetStore | None = None
@@ -217,6 +218,19 @@ class Datasets:
             if ok:
                 self.store.record_absent(article_no, url, reason)
         return self.writable
+
+    def page_had(self, url: str) -> None:
+        """A page without an article number (a listing page) recorded as failed earlier was
+        read this time: its reject row leaves the store."""
+        if self.store is None:
+            return
+        if self._page_rejects is None:  # few rows, read once: most pages cost no query
+            self._page_rejects = self.store.rejected_page_urls()
+        if url in self._page_rejects:
+            with self._writing(f"the store {self.store.path}") as ok:
+                if ok:
+                    self.store.clear_reject(url, None)
+                    self._page_rejects.discard(url)
 
     def set_listings_complete(self, complete: bool) -> None:
         self.set_state(LISTINGS_COMPLETE, "1" if complete else "0")

@@ -367,6 +367,11 @@ class DatasetStore:
         for values in cur:
             yield dict(zip(REJECT_FIELDS, values))
 
+    def rejected_page_urls(self) -> set[str]:
+        """URLs of recorded rejects without an article number (listing pages)."""
+        return {r[0] for r in self.db.execute(
+            "SELECT url FROM rejects WHERE article_no IS NULL")}
+
     def rejected_article_nos(self) -> set[int]:
         return {r[0] for r in self.db.execute(
             "SELECT article_no FROM rejects WHERE article_no IS NOT NULL")}

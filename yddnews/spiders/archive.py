@@ -222,7 +222,8 @@ class ArchiveStrategy:
             self.logger.warning("RSS feed unusable (%s): walking the listings", self.feed_problem)
             yield from self.begin_listing_walk()
             return
-        new = [n for n in numbers if n not in self.known]
+        # a recorded reject not due again (parked) is no new article either
+        new = [n for n in numbers if n not in self.known and n not in self.parked]
         stats.set_value("ydd/rss/items", len(numbers))
         stats.set_value("ydd/rss/new", len(new))
         if numbers and len(new) == len(numbers):

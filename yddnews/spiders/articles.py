@@ -304,6 +304,7 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
             return
         if chain == "all" and page == 1:
             self.all_listing_works()
+        Datasets.of(self.crawler).page_had(response.url)  # a failed listing page of old: had
         seen = self.seen_in_listing.get(chain)
         if seen is None:
             seen = self.seen_in_listing[chain] = IntSet()

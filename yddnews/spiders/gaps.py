@@ -12,6 +12,7 @@ timeout, a page holding no article) is a reject.
 
 from __future__ import annotations
 
+from yddnews import stats as S
 from yddnews.intset import IntSet
 from yddnews.outputs.datasets import Datasets
 from yddnews.outputs.lifecycle import CrawlLifecycle
@@ -56,7 +57,7 @@ class GapProbes:
         soft 404): counted, settled, and recorded as absent in the store (the ledger shows a
         reject of the same number first: a listed article that is gone stays `gone`)."""
         stats = self.crawler.stats
-        stats.inc_value("ydd/ids/missing")
+        stats.inc_value(S.IDS_MISSING)
         self.logger.info("no article at number %s (%s)", url, reason)
         if key in getattr(self, "probing", ()):
             stats.inc_value(GAPS_ABSENT)

@@ -10,7 +10,7 @@ the rendered-text path.
 from __future__ import annotations
 
 from .base import ArticleParser, BodyWalker
-from .cms import SKINS, Arv001, Arv001_01, Arv005_01, Arv008, CmsSkin
+from .cms import SKINS, Arv001, Arv001_01, Arv003, Arv005_01, Arv006, Arv008, CmsSkin
 from .generic import GenericArticle, find_container
 from .listings import LISTING_LAYOUTS, Ara001, Ara007, GenericListing, ListingParser
 from .widget import WIDGET_LAYOUTS, GenericWidget, Widget2018, WidgetParser
@@ -50,7 +50,9 @@ __all__ = [
     "ArticleParser",
     "Arv001",
     "Arv001_01",
+    "Arv003",
     "Arv005_01",
+    "Arv006",
     "Arv008",
     "BodyWalker",
     "CmsSkin",

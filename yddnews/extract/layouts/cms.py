@@ -9,6 +9,7 @@ from typing import ClassVar
 from lxml import etree
 
 from ..dom import element_text, has_class
+from ..textpath import looks_like_section
 from .base import ArticleParser
 from .generic import breadcrumb_section, dates_of, section_near_title, subtitle_after
 
@@ -85,4 +86,54 @@ class Arv008(CmsSkin):
     name = SKIN = "arv_008"
 
 
-SKINS: tuple[type[CmsSkin], ...] = (Arv001, Arv001_01, Arv005_01, Arv008)
+_PATH_LINKS = etree.XPath(
+    ".//*[contains(@class,'path_wrap')]"
+    "//a[contains(@href,'section_list_all') or contains(@href,'sec_no=')]"
+)
+_INFO_BOX_ITEMS = etree.XPath(".//div[contains(@class,'info_box')]/span")
+_BYLINE_ITEMS = etree.XPath(".//p[contains(@class,'art_byline')]/span")
+_HEAD_TAG = etree.XPath(".//*[contains(@class,'head_tag')]")
+
+
+class Arv003(CmsSkin):
+    """The section only in the breadcrumb (`div.path_wrap`: `홈 > 정치`), times to the minute in
+    `div.info_box` spans (`입력 2025-10-02 09:30`)."""
+
+    name = SKIN = "arv_003"
+
+    def section(self) -> str | None:
+        # the skin's breadcrumb opens its container: its last section link is the label
+        for a in reversed(_PATH_LINKS(self.container)):
+            t = element_text(a)
+            if t and looks_like_section(t):
+                return t
+        return breadcrumb_section(self.root) or super().section()
+
+    def dates(self) -> tuple[str | None, str | None]:
+        if self.top is None:
+            return None, None
+        return dates_of([element_text(el) for el in _INFO_BOX_ITEMS(self.top)])
+
+
+class Arv006(CmsSkin):
+    """The section in a `strong.head_tag` above an `h1` title; writer and times on one line
+    (`p.art_byline`: `A·B 기자 | 기사입력 ... | 최종수정 ...`)."""
+
+    name = SKIN = "arv_006"
+    TITLE_TAG = "h1"
+
+    def section(self) -> str | None:
+        if self.top is not None:
+            for el in _HEAD_TAG(self.top):
+                t = element_text(el)
+                if t:
+                    return t
+        return super().section()
+
+    def dates(self) -> tuple[str | None, str | None]:
+        if self.top is None:
+            return None, None
+        return dates_of([element_text(el) for el in _BYLINE_ITEMS(self.top)])
+
+
+SKINS: tuple[type[CmsSkin], ...] = (Arv001, Arv001_01, Arv005_01, Arv008, Arv003, Arv006)

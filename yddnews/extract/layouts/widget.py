@@ -114,16 +114,34 @@ class Widget2018(WidgetParser):
         return cached_readings(markup, (self.name, self.stations, day), parse, self.url)
 
 
+def _is_caption(t: str | None) -> bool:
+    return t is not None and "기상청" in t and (
+        XML_SPACE_RE.sub(" ", t).strip(" ") in _PROVIDER_CAPTIONS
+    )
+
+
+def _first_caption_in(el):
+    """The holder of the first caption text node inside `el` (its text, then each child's
+    subtree and tail), in document order; None when there is none."""
+    if _is_caption(el.text):
+        return el
+    for child in el:
+        found = _first_caption_in(child)
+        if found is not None:
+            return found
+        if _is_caption(child.tail):
+            return child
+    return None
+
+
 def _caption_holder(root):
     """The element holding the first text node that is `기상청 제공` (XPath normalize-space),
     in document order: its parent, or the element it is the tail of (as lxml's getparent())."""
-    # A walk that stops at the caption (near the top of a page) instead of an XPath testing
-    # every text node of the page.
-    for event, el in etree.iterwalk(root.getroottree().getroot(), events=("start", "end")):
-        t = el.text if event == "start" else el.tail
-        if t and "기상청" in t and XML_SPACE_RE.sub(" ", t).strip(" ") in _PROVIDER_CAPTIONS:
-            return el
-    return None
+    # A depth-first walk that stops at the caption (near the top of a page) instead of an
+    # XPath testing every text node of the page (and cheaper than etree.iterwalk's events).
+    top = root.getroottree().getroot()
+    found = _first_caption_in(top)
+    return found if found is not None or not _is_caption(top.tail) else top
 
 
 def locate_widget(root):
