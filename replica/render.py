@@ -96,6 +96,14 @@ def deco(text: str, rng: random.Random, p: float = 0.05) -> str:
 ICON_2018 = {"맑음": "iw01", "구름조금": "iw02", "구름많음": "iw03", "흐림": "iw04", "연무": "iw18"}
 
 
+def section_menu() -> str:
+    """The home menu's section links (`<ul id="gnb">` items), the same in every header skin."""
+    return "".join(
+        f'<li><a href="/news/section_list_all.html?sec_no={s}">{name}</a></li>'
+        for s, name in W.SECTIONS.items()
+    )
+
+
 def header_2018(rep: Replica, key: str) -> str:
     """The header with the real 2018 widget markup: `p.today_txt` date, `ul.weather_slide` of
     `li.icon_w` items, the condition in a `span.iwNN` (`iw00` + `-` = none), `a.wc` caption."""
@@ -107,10 +115,7 @@ def header_2018(rep: Replica, key: str) -> str:
         lis.append(f'<li class="icon_w"><span class="{code}">{cond or "-"}</span>'
                    f"{station} {temp:.1f}℃</li>")
     suffix = "ico01" if _h(rep.seed, "ico", key) % 2 else "ico02"
-    gnb = "".join(
-        f'<li><a href="/news/section_list_all.html?sec_no={s}">{name}</a></li>'
-        for s, name in W.SECTIONS.items()
-    )
+    gnb = section_menu()
     return (
         '<div id="header">'
         f'<p class="today_txt">{day:%Y.%m.%d} ({WEEKDAYS[day.weekday()]})</p>\n'
@@ -138,10 +143,7 @@ def header(rep: Replica, key: str, icon: bool) -> str:
         else:
             c = f'<span class="wt_txt">{cond}</span>' if cond else ""
             lis.append(f'<li>{c}<span class="wt_loc">{station}</span> <span class="wt_temp">{t}</span></li>')
-    gnb = "".join(
-        f'<li><a href="/news/section_list_all.html?sec_no={s}">{name}</a></li>'
-        for s, name in W.SECTIONS.items()
-    )
+    gnb = section_menu()
     return (
         '<div id="header">'
         f'<div class="date">{day:%Y.%m.%d} ({WEEKDAYS[day.weekday()]})</div>\n'
