@@ -17,8 +17,9 @@ The machine is shared and noisy: the two crawls run in interleaved pairs (`--pai
 and the median of the per-pair ratios is the result. Articles per minute = truth articles /
 crawl time, where crawl time is Scrapy's `elapsed_time_seconds` (engine start to close; the
 process's wall time including start-up is shown too). Target (issue 16): yddnews >= 1.0x the
-bare spider. `-s NAME=VALUE` passes a setting to our crawl (e.g. `-s CONCURRENT_ITEMS=100` to
-measure the "before" of a settings change).
+bare spider. Our process CPU time includes the extraction worker's (YDD_EXTRACT_WORKER, a child
+process: reaped, so counted), shown apart per pair. `-s NAME=VALUE` passes a setting to our
+crawl (e.g. `-s CONCURRENT_ITEMS=100` to measure the "before" of a settings change).
 """
 
 from __future__ import annotations
@@ -133,9 +134,12 @@ def main(argv: list[str] | None = None) -> int:
         ratio = bare["elapsed"] / ours["elapsed"]
         ratios.append(ratio)
         cpu_ratios.append(bare["cpu"] / ours["cpu"])
+        worker = ours["stats"].get("ydd/extract/worker_cpu_seconds") or 0.0
         print(f"  pair {k}: yddnews {ours['elapsed']:.1f} s (rc {ours['rc']}), "
               f"bare {bare['elapsed']:.1f} s (rc {bare['rc']}): {ratio:.2f}; "
-              f"CPU {ours['cpu']:.1f} vs {bare['cpu']:.1f} s: {cpu_ratios[-1]:.2f}", flush=True)
+              f"CPU {ours['cpu']:.1f} vs {bare['cpu']:.1f} s: {cpu_ratios[-1]:.2f} "
+              f"(ours: crawl process {ours['cpu'] - worker:.1f} + extraction worker "
+              f"{worker:.1f} s)", flush=True)
         for r in (ours, bare):
             s = r["served"]
             rows.append([k, r["name"], s.get("total"), s.get("article"), s.get("listing"),

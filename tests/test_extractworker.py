@@ -41,7 +41,7 @@ def test_worker_reads_pages_exactly_as_the_crawl_process(tmp_path):
     listing_url, listing_html = listing_page()
 
     async def main():
-        reader = PageReader(STATIONS, start_after=0)
+        reader = PageReader(STATIONS, start_after=0, max_waiting=1000)
         try:
             await started(reader, pages[0].url, pages[0].html.encode(), b"text/html", None)
             assert reader.proc is not None and reader.proc.poll() is None
@@ -70,7 +70,7 @@ def test_an_exception_of_the_extraction_is_raised_in_the_callback():
     page = next(replica_pages(3, seed=5))
 
     async def main():
-        reader = PageReader(STATIONS, start_after=0)
+        reader = PageReader(STATIONS, start_after=0, max_waiting=1000)
         try:
             await started(reader, page.url, page.html.encode(), None, None)
             with pytest.raises(TypeError) as raised:
@@ -90,7 +90,7 @@ def test_a_dead_worker_leaves_the_pages_to_the_crawl_process(caplog):
     pages = list(replica_pages(12, seed=7))
 
     async def main():
-        reader = PageReader(STATIONS, start_after=0)
+        reader = PageReader(STATIONS, start_after=0, max_waiting=1000)
         try:
             await started(reader, pages[0].url, pages[0].html.encode(), None, None)
             pid = reader.proc.pid

@@ -13,7 +13,9 @@ ends are asyncio transports of the reactor's own event loop: no thread in the cr
 
 Only crawls that read many pages start the worker: the first YDD_EXTRACT_WORKER_AFTER pages
 are read in process (an hourly crawl with a few new articles never starts it), and so are the
-pages that arrive while it starts. If the worker cannot start or dies, the pages it held and
+pages that arrive while it starts, and while it holds YDD_EXTRACT_WORKER_QUEUE pages already:
+when the machine's other core is busy the worker falls behind, and the crawl's thread reads
+pages itself rather than wait for it. If the worker cannot start or dies, the pages it held and
 every later page are read in process (one WARNING). An exception raised by the extraction in
 the worker is raised again in the callback, as in process.
 """
@@ -159,10 +161,11 @@ class PageReader:
     """Reads article pages for a spider: in process, or in the worker once it is worth it."""
 
     def __init__(self, stations, enabled: bool = True, start_after: int = 50,
-                 gc_threshold: tuple[int, ...] = (), crawler=None):
+                 max_waiting: int = 4, gc_threshold: tuple[int, ...] = (), crawler=None):
         self.stations = tuple(stations)
         self.enabled = enabled
         self.start_after = start_after
+        self.max_waiting = max_waiting  # pages at most with the worker at a time
         self.gc_threshold = tuple(gc_threshold)
         self.crawler = crawler  # for its stats: ydd/extract/worker/<task>
         self.read_here = 0
@@ -181,6 +184,7 @@ class PageReader:
         return cls(settings.getlist("YDD_WEATHER_STATIONS"),
                    enabled=settings.getbool("YDD_EXTRACT_WORKER", True),
                    start_after=settings.getint("YDD_EXTRACT_WORKER_AFTER", 50),
+                   max_waiting=settings.getint("YDD_EXTRACT_WORKER_QUEUE", 4),
                    gc_threshold=threshold, crawler=crawler)
 
     async def read(self, url: str, body: bytes, content_type, listing: dict | None) -> ReadPage:
@@ -192,7 +196,9 @@ class PageReader:
         return await self.run("listing", url, text)
 
     async def run(self, task: str, *args):
-        if not self.ready:
+        if not self.ready or len(self.pending) >= self.max_waiting:
+            # Not started yet, or behind (its core is busy elsewhere): read it here rather
+            # than wait, so a loaded machine is never slower than without the worker.
             self.read_here += 1
             if self.enabled and self.proc is None and self.read_here > self.start_after:
                 self._start()

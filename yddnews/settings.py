@@ -229,6 +229,9 @@ YDD_EXTRACT_WORKER = True
 # ... started only after this many article pages were read in process, so short crawls (an
 # hourly crawl with a few new articles) start no second process. Default 50.
 YDD_EXTRACT_WORKER_AFTER = 50
+# ... and given at most this many pages at a time: when it falls behind (its core busy with
+# other work) the crawl's thread reads the next pages itself instead of waiting. Default 4.
+YDD_EXTRACT_WORKER_QUEUE = 4
 # Spider middlewares whose work this project never uses, each wrapping every callback's output
 # in one more async generator: request depth (no DEPTH_LIMIT; Scrapy's default on), the Referer
 # header (the site needs none; default on) and Scrapy 2.19's check for copied `meta` (a
