@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -120,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=3, help="interleaved (ours, bare) pairs")
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a Scrapy setting for our crawl (e.g. CONCURRENT_ITEMS=100 for 'before')")
+    ap.add_argument("--before", metavar="TREE",
+                    help="also crawl with the project of this tree (e.g. `git archive COMMIT | "
+                         "tar -x -C TREE`), first in each round, imported through PYTHONPATH")
     ap.add_argument("--keep", help="keep the work files in this directory")
     args = ap.parse_args(argv)
     tmp = tempfile.TemporaryDirectory(prefix="ydd-throughput-")
@@ -128,7 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.articles}-article replica, concurrency {concurrency()}, {args.pairs} pairs, "
           f"our extra settings {sets or '-'}, work dir {base}", flush=True)
     rows, ratios, cpu_ratios, failed = [], [], [], []
+    before, before_cpu = [], []  # bare / before-tree ratios
     for k in range(1, args.pairs + 1):
+        if args.before:
+            saved = os.environ.get("PYTHONPATH")
+            os.environ["PYTHONPATH"] = str(Path(args.before).resolve())
+            try:
+                old = run_yddnews(args.articles, base / f"before-{k}")
+            finally:
+                if saved is None:
+                    del os.environ["PYTHONPATH"]
+                else:
+                    os.environ["PYTHONPATH"] = saved
+            old["name"] = f"before ({args.before})"
         ours = run_yddnews(args.articles, base / f"yddnews-{k}", settings=sets)
         bare = run_bare(args.articles, base / f"bare-{k}")
         ratio = bare["elapsed"] / ours["elapsed"]
@@ -140,10 +156,16 @@ def main(argv: list[str] | None = None) -> int:
               f"CPU {ours['cpu']:.1f} vs {bare['cpu']:.1f} s: {cpu_ratios[-1]:.2f} "
               f"(ours: crawl process {ours['cpu'] - worker:.1f} + extraction worker "
               f"{worker:.1f} s)", flush=True)
-        for r in (ours, bare):
+        if args.before:
+            before.append(bare["elapsed"] / old["elapsed"])
+            before_cpu.append(bare["cpu"] / old["cpu"])
+            print(f"  pair {k}: before {old['elapsed']:.1f} s (rc {old['rc']}): "
+                  f"{bare['elapsed'] / old['elapsed']:.2f}; CPU {old['cpu']:.1f} s: "
+                  f"{bare['cpu'] / old['cpu']:.2f}", flush=True)
+        for r in ([old] if args.before else []) + [ours, bare]:
             s = r["served"]
             rows.append([k, r["name"], s.get("total"), s.get("article"), s.get("listing"),
-                         r["articles"] if r is ours else f"({s.get('article', 0)})",
+                         r["articles"] if r is not bare else f"({s.get('article', 0)})",
                          f"{r['elapsed']:.2f}", f"{r['wall']:.2f}", f"{r['cpu']:.2f}",
                          f"{args.articles / r['elapsed'] * 60:.0f}",
                          f"{(r['rss_kb'] or 0) / 1024:.0f}", r["rc"]])
@@ -162,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"process CPU time bare / ours (whole process, start-up included), per pair: "
           f"{', '.join(f'{r:.2f}' for r in cpu_ratios)}; "
           f"median {statistics.median(cpu_ratios):.2f}")
+    if before:
+        print(f"before ({args.before}) / bare, per pair: wall "
+              f"{', '.join(f'{r:.2f}' for r in before)}, median "
+              f"{statistics.median(before):.2f}; CPU {', '.join(f'{r:.2f}' for r in before_cpu)}, "
+              f"median {statistics.median(before_cpu):.2f}")
     for r in failed:
         print(r["log"][-3000:])
     tmp.cleanup() if not args.keep else None

@@ -29,8 +29,7 @@ from bench.common import ROOT, Replica, crawl_cmd  # noqa: E402
 from yddnews import settings as project  # noqa: E402
 
 # Scrapy's / CPython's own behaviour for what settings.py "Speed" changes.
-BEFORE = {"REFERER_ENABLED": "1",
-          "SPIDER_MIDDLEWARES": json.dumps({k: v for k, v in project.SPIDER_MIDDLEWARES.items()
+BEFORE = {"SPIDER_MIDDLEWARES": json.dumps({k: v for k, v in project.SPIDER_MIDDLEWARES.items()
                                             if v is not None}),
           "CONCURRENT_ITEMS": "100", "YDD_GC_THRESHOLD": "", "YDD_GC_FREEZE": "0",
           "STATS_CLASS": "scrapy.statscollectors.MemoryStatsCollector",

@@ -233,10 +233,9 @@ YDD_EXTRACT_WORKER_AFTER = 50
 # other work) the crawl's thread reads the next pages itself instead of waiting. Default 4.
 YDD_EXTRACT_WORKER_QUEUE = 4
 # Spider middlewares whose work this project never uses, each wrapping every callback's output
-# in one more async generator: request depth (no DEPTH_LIMIT; Scrapy's default on), the Referer
-# header (the site needs none; default on) and Scrapy 2.19's check for copied `meta` (a
-# development aid; default on). Scrapy's defaults: all three enabled.
-REFERER_ENABLED = False
+# in one more async generator: request depth (no DEPTH_LIMIT) and Scrapy 2.19's check for
+# copied `meta` (a development aid). Scrapy's defaults: both enabled. (The Referer middleware
+# stays: without it RedirectMiddleware warns in every crawl.)
 SPIDER_MIDDLEWARES = {
     **SPIDER_MIDDLEWARES,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
