@@ -64,6 +64,7 @@ class CrawlLifecycle:
         name = spider.name if spider is not None else crawler.spidercls.name
         self.datasets = Datasets(crawler, name)
         self.datasets.on_write_failure = self._stop_after_write_failure
+        self.datasets.on_batch_lost = self._not_stored
         self.datasets.open()  # StartRefused propagates: the crawl does not start
         crawler._ydd_datasets = self.datasets
         crawler._ydd_lifecycle = self
@@ -106,6 +107,19 @@ class CrawlLifecycle:
         url = getattr(item, "url", None) or (response.url if response is not None else "")
         if self.datasets.reject(url, [exception_reason(failure.value)]):
             self.settle_url(url)
+
+    def _not_stored(self, lost: list[tuple[str, int | None, str]]) -> None:
+        """A batch of articles (YDD_STORE_BATCH) could not be committed: none of them is
+        stored. Counted back, unsettled, and the crawl fails saying how many."""
+        for url, no, outcome in lost:
+            self.stats.inc_value(f"{S.ARTICLES}{outcome}", -1)
+            no = no if no is not None else site.article_no(url or "")
+            if no is not None:
+                self.settled.discard(no)
+        self.stats.inc_value(S.NOT_STORED, len(lost))
+        sample = ", ".join(url for url, _, _ in lost[:3])
+        self.problem(f"{len(lost)} exported articles are not in the store: their transaction "
+                     f"failed (e.g. {sample}); the next crawl stores them")
 
     def walked_all_listings(self) -> None:
         """The spider walks every listing to its end: the walk may be marked complete."""
@@ -164,6 +178,7 @@ class CrawlLifecycle:
     # --- the end -------------------------------------------------------------------------
     def spider_closed(self, spider, reason) -> None:
         """First of the spider_closed handlers: decide, so the checks and summary know."""
+        self.datasets.commit()  # the last batch of articles, before anything counts them
         unsettled = [n for n in self.discovered if n not in self.settled]  # ascending
         if unsettled:
             self.stats.set_value(S.UNSETTLED, len(unsettled))
