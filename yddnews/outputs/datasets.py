@@ -78,9 +78,10 @@ class Datasets:
         self.failed: str | None = None  # the first write failure, as told to the user
         self.on_write_failure: Callable[[str], None] | None = None
         self.batch_size = max(1, settings.getint("YDD_STORE_BATCH", 1))
-        # (url, article_no, outcome) of the articles written since the last commit
-        self._batch: list[tuple[str, int | None, str]] = []
-        self.on_batch_lost: Callable[[list[tuple[str, int | None, str]]], None] | None = None
+        # (url, article_no, outcome) of the articles written since the last commit; outcome
+        # None for one the caller has not counted yet
+        self._batch: list[tuple[str, int | None, str | None]] = []
+        self.on_batch_lost: Callable[[list[tuple[str, int | None, str | None]]], None] | None = None
 
     # --- opening ------------------------------------------------------------------------
     def open(self) -> None:
@@ -137,8 +138,8 @@ class Datasets:
         try:
             yield True
         except WRITE_ERRORS as exc:
-            self._lose_batch()
             self.write_failed(f"writing {what} failed: {type(exc).__name__}: {exc}")
+            self._lose_batch()
 
     def _lose_batch(self) -> None:
         """The open batch of articles is rolled back and reported as not stored."""
@@ -193,8 +194,10 @@ class Datasets:
                     return self.store.store_article(adapter)
                 self.store.begin()
                 outcome = self.store.store_article(adapter)
-                self._batch.append((adapter.get("url"), adapter.get("article_no"), outcome))
-                if len(self._batch) >= self.batch_size:
+                if len(self._batch) + 1 < self.batch_size:
+                    self._batch.append((adapter.get("url"), adapter.get("article_no"), outcome))
+                else:  # outcome None: if this commit fails, the caller has not counted it yet
+                    self._batch.append((adapter.get("url"), adapter.get("article_no"), None))
                     self._commit_batch()
                 return outcome
         return None

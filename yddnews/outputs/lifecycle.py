@@ -20,6 +20,7 @@ naming the exception, with the URL.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -108,11 +109,12 @@ class CrawlLifecycle:
         if self.datasets.reject(url, [exception_reason(failure.value)]):
             self.settle_url(url)
 
-    def _not_stored(self, lost: list[tuple[str, int | None, str]]) -> None:
+    def _not_stored(self, lost: list[tuple[str, int | None, str | None]]) -> None:
         """A batch of articles (YDD_STORE_BATCH) could not be committed: none of them is
         stored. Counted back, unsettled, and the crawl fails saying how many."""
         for url, no, outcome in lost:
-            self.stats.inc_value(f"{S.ARTICLES}{outcome}", -1)
+            if outcome is not None:  # None: not counted yet
+                self.stats.inc_value(f"{S.ARTICLES}{outcome}", -1)
             no = no if no is not None else site.article_no(url or "")
             if no is not None:
                 self.settled.discard(no)
@@ -173,7 +175,7 @@ class CrawlLifecycle:
         except (AttributeError, RuntimeError):  # not crawling yet (or any more)
             return
         if engine is not None and engine.running:
-            deferred_from_coro(engine.close_spider_async(reason=WRITE_FAILED_REASON))
+            deferred_from_coro(_close_when_items_done(engine, WRITE_FAILED_REASON))
 
     # --- the end -------------------------------------------------------------------------
     def spider_closed(self, spider, reason) -> None:
@@ -222,6 +224,19 @@ class CrawlLifecycle:
 
         self.datasets.finish_run(reason, run_counts(self.crawler))
         self.datasets.close()
+
+
+async def _close_when_items_done(engine, reason: str) -> None:
+    """Close the spider; while its start() still yields items (dumps, warc), only once no item
+    is in the pipelines. Scrapy 2.19 looks again at whether a closing spider's items are done
+    only after a response: closed with start() items in process, a spider that fetches nothing
+    never closes. (The dumps spider stops yielding once a write failed.)"""
+    slot = getattr(engine.scraper, "slot", None)
+    while (getattr(engine, "_start", None) is not None and slot is not None
+           and slot.itemproc_size and engine.running):
+        await asyncio.sleep(0.01)
+    if engine.running and engine.spider is not None:
+        await engine.close_spider_async(reason=reason)
 
 
 def _seconds(value: float) -> timedelta:

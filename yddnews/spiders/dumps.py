@@ -29,6 +29,7 @@ from yddnews import stats as S
 from yddnews.dumpfiles import file_uri, read_dump, shown, unreadable
 from yddnews.extract import extract_article_html, extract_article_text
 from yddnews.items import Reject
+from yddnews.outputs.datasets import Datasets
 from yddnews.outputs.lifecycle import exception_reason
 from yddnews.spiders.base import SiteSpider, utc_now
 from yddnews.workerpool import Died, OrderedPool, default_workers
@@ -128,9 +129,10 @@ class Outcome:
 class DumpReader:
     """Reads and extracts saved files: Scrapy-free, so worker processes run it too."""
 
-    def __init__(self, site_url: str, stations: list[str]):
+    def __init__(self, site_url: str, stations: list[str], raise_on: frozenset = frozenset()):
         self.site_url = site_url
         self.stations = stations
+        self.raise_on = raise_on  # YDD_DEBUG_RAISE_ON: tests of failure handling only
 
     def open(self, path: Path) -> tuple[tuple | Reject, str | None]:
         """((dump, url, article number), None) for a saved page of the site, or (the Reject
@@ -177,6 +179,8 @@ class DumpReader:
     def extracted(self, path: Path, dump, url: str, no: int | None):
         """(page, quality) of an opened dump, or the Reject saying why it is no article."""
         source = shown(path)
+        if no in self.raise_on:
+            raise RuntimeError(f"injected extraction failure on article {no} (YDD_DEBUG_RAISE_ON)")
         if dump.is_html:
             page = extract_article_html(url, dump.content, stations=self.stations)
         else:
@@ -218,7 +222,8 @@ class DumpsSpider(SiteSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.reader = DumpReader(spider.site_url, spider.stations)
+        raise_on = frozenset(int(n) for n in crawler.settings.getlist("YDD_DEBUG_RAISE_ON"))
+        spider.reader = DumpReader(spider.site_url, spider.stations, raise_on)
         spider.workers = crawler.settings.getint("YDD_DUMPS_WORKERS") or default_workers()
         crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         return spider
@@ -271,8 +276,11 @@ class DumpsSpider(SiteSpider):
         members_of = [[m[0][1]] if isinstance(m[0], tuple) else m for m in groups.values()]
         del groups
         outcomes = self._outcomes([path for members in members_of for path in members])
+        datasets = Datasets.of(self.crawler)
         try:
             for members in members_of:
+                if not datasets.writable:  # a write failed: the crawl is closing, stop here
+                    return
                 best = None
                 for path in members:
                     _, outcome = await anext(outcomes)
