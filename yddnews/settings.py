@@ -34,7 +34,12 @@ YDD_REJECTS_FEED = "data/rejects.jsonl"
 YDD_STORE = "data/yddnews.sqlite"
 
 FEED_EXPORT_ENCODING = "utf-8"  # Hangul unescaped in JSON
-FEED_EXPORTERS = {"csv": "yddnews.outputs.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
+FEED_EXPORTERS = {
+    "csv": "yddnews.outputs.exporters.ExcelCsvItemExporter",  # BOM + readable lists
+    # Scrapy's JSON Lines bytes, without its per-field lookups for dataclass items (speed)
+    **dict.fromkeys(("jsonlines", "jsonl", "jl"),
+                    "yddnews.outputs.exporters.DataclassJsonLinesItemExporter"),
+}
 FEED_EXPORT_FIELDS = None  # the dataclass field order
 # Local feed files are written through, item by item, so a killed crawl keeps every item it
 # exported (yddnews/outputs/feeds.py).

@@ -18,8 +18,9 @@ from __future__ import annotations
 import errno
 import glob
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 from scrapy import signals
@@ -152,6 +153,29 @@ class DumpReader:
         url = site.article_url(self.site_url, no) if no is not None else dump.address
         return (dump, url, no), None
 
+    def task(self, task: tuple[str, Path, str | None]):
+        """What the worker processes (or the crawl's process) do with one file: ("address",
+        path, problem) for the first pass, ("read", path, None) for the second."""
+        kind, path, problem = task
+        if kind == "read":
+            return self.read(path)
+        return None if problem else self.address(path)
+
+    def address(self, path: Path) -> tuple | Outcome:
+        """First pass: the article key of a file that gives its address (nothing extracted),
+        else the Outcome: the Reject of an unusable file, or the extraction of a file without
+        an address (its content names it)."""
+        try:
+            opened, warning = self.open(path)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
+            return self.raised(path, file_uri(path), exc)
+        if isinstance(opened, Reject):
+            return Outcome(opened, warning)
+        key = address_key(opened[1], opened[2])
+        if key is not None:
+            return key
+        return self.extract(path, *opened)
+
     def read(self, path: Path) -> Outcome:
         """Open and extract one file; never raises (an exception is a reject naming it)."""
         try:
@@ -232,52 +256,55 @@ class DumpsSpider(SiteSpider):
         """Every file extracted once, and an article saved in several files exported once,
         from its best copy. A first pass reads each file only as far as its address (no
         extraction), which names the article for nearly every saved page; the files are
-        grouped by it and the second pass extracts each group's files and exports the best
-        (in YDD_DUMPS_WORKERS processes, taken in order: the same output whatever their
-        number). Memory holds paths, not pages. Files without an address are named by what
-        their extraction finds (title, publication time): those alone are extracted twice."""
+        grouped by it and the second pass extracts each group's files and exports the best.
+        Both passes run in YDD_DUMPS_WORKERS processes, their results taken in the order of
+        the files: the same output whatever their number. Memory holds paths, not pages.
+        Files without an address are named by what their extraction finds (title,
+        publication time): those alone are extracted twice."""
         stats = self.crawler.stats
+        datasets = Datasets.of(self.crawler)
+        entries = iter_paths(self.path)
+        first = list(islice(entries, POOL_BATCH + 1))
+        if self.workers > 1 and len(first) > POOL_BATCH:  # a few files: no processes to start
+            self._pool = OrderedPool(self.reader.task, self.workers, batch=POOL_BATCH)
+            self.logger.info("reading and extracting the files in %d worker processes",
+                             self.workers)
         groups: dict[tuple, list] = {}  # article key -> [path, ...] or [(score, path)]
         found = False
-        for path, problem in iter_paths(self.path):
-            found = True
-            stats.inc_value("ydd/pages/dump")
-            if problem:
-                self.logger.warning("%s: %s", shown(path), problem)
-                yield Reject(file_uri(path), [problem], source=shown(path))
-                continue
-            opened, warning = self.reader.open(path)
-            if isinstance(opened, Reject):
-                self.logger.warning("%s", warning)
-                yield opened
-                continue
-            key = address_key(opened[1], opened[2])
-            if key is not None:
-                groups.setdefault(key, []).append(path)
-                continue
-            result = self._settle(self.reader.extract(path, *opened))  # its content names it
-            if isinstance(result, Reject):
-                yield result
-                continue
-            page, score = result
-            key = article_key(page)
-            if key in groups:
-                (kept_score, kept), = groups[key]
-                self._duplicate(path if kept_score >= score else kept,
-                                kept if kept_score >= score else path)
-                if score > kept_score:
-                    groups[key] = [(score, path)]
-            else:
-                groups[key] = [(score, path)]
-        if not found:
-            self.logger.error("no files match %s", self.path)
-            yield Reject(self.path, ["no files match this path"], source=self.path)
-        # named by its content: read again
-        members_of = [[m[0][1]] if isinstance(m[0], tuple) else m for m in groups.values()]
-        del groups
-        outcomes = self._outcomes([path for members in members_of for path in members])
-        datasets = Datasets.of(self.crawler)
         try:
+            tasks = (("address", path, problem) for path, problem in chain(first, entries))
+            async for (_, path, problem), result in self._map(tasks):
+                found = True
+                stats.inc_value("ydd/pages/dump")
+                if problem:
+                    self.logger.warning("%s: %s", shown(path), problem)
+                    yield Reject(file_uri(path), [problem], source=shown(path))
+                    continue
+                if isinstance(result, tuple):  # its address names the article
+                    groups.setdefault(result, []).append(path)
+                    continue
+                result = self._settle(result)  # unusable, or named by its content
+                if isinstance(result, Reject):
+                    yield result
+                    continue
+                page, score = result
+                key = article_key(page)
+                if key in groups:
+                    (kept_score, kept), = groups[key]
+                    self._duplicate(path if kept_score >= score else kept,
+                                    kept if kept_score >= score else path)
+                    if score > kept_score:
+                        groups[key] = [(score, path)]
+                else:
+                    groups[key] = [(score, path)]
+            if not found:
+                self.logger.error("no files match %s", self.path)
+                yield Reject(self.path, ["no files match this path"], source=self.path)
+            # named by its content: read again
+            members_of = [[m[0][1]] if isinstance(m[0], tuple) else m for m in groups.values()]
+            del groups
+            outcomes = self._map(("read", path, None)
+                                 for members in members_of for path in members)
             for members in members_of:
                 if not datasets.writable:  # a write failed: the crawl is closing, stop here
                     return
@@ -297,26 +324,23 @@ class DumpsSpider(SiteSpider):
                             best = result + (path,)
                 if best is not None:
                     yield best[0]
-        finally:
             await outcomes.aclose()
+        finally:
             self._close_pool()
 
-    async def _outcomes(self, paths: list[Path]):
-        """(path, Outcome) of every path, in order: in worker processes when there are more
-        files than one batch and more than one worker is asked for, else here."""
-        if self.workers <= 1 or len(paths) <= POOL_BATCH:
-            for path in paths:
-                yield path, self.reader.read(path)
+    async def _map(self, tasks: Iterable[tuple]):
+        """(task, result) of every task, in order: in the worker processes if there are."""
+        if self._pool is None:
+            for task in tasks:
+                yield task, self.reader.task(task)
             return
-        self._pool = OrderedPool(self.reader.read, self.workers, batch=POOL_BATCH)
-        self.logger.info("reading and extracting %d files in %d worker processes",
-                         len(paths), self.workers)
-        async for path, outcome in self._pool.results(paths):
-            if isinstance(outcome, Died):
-                outcome = Outcome(Reject(file_uri(path), [f"exception: {outcome.why}"],
-                                         source=shown(path)),
-                                  error=f"{shown(path)}: {outcome.why} (recorded as a reject)")
-            yield path, outcome
+        async for task, result in self._pool.results(tasks):
+            if isinstance(result, Died):
+                path = task[1]
+                result = Outcome(Reject(file_uri(path), [f"exception: {result.why}"],
+                                        source=shown(path)),
+                                 error=f"{shown(path)}: {result.why} (recorded as a reject)")
+            yield task, result
 
     def _close_pool(self, *args, **kwargs) -> None:
         if self._pool is not None:
