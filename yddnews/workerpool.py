@@ -11,18 +11,20 @@ back as `Died` (the caller records it as failed). An exception raised by `work` 
 function's to catch: it should return what it makes of it (the dumps spider makes a reject).
 
 Fork, not spawn: the workers start with everything the crawl has imported and configured, in
-milliseconds. They ignore SIGINT (the crawl's process shuts them down) and never write to the
-crawl's stdout or stderr (a feed may be on stdout: a copy of its unflushed buffer must not be
-written twice).
+milliseconds. They ignore SIGINT (the crawl's process shuts them down), exit when the crawl's
+process is gone (killed, it cannot stop them), and never write to the crawl's stdout or stderr
+(a feed may be on stdout: a copy of its unflushed buffer must not be written twice).
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -54,6 +56,11 @@ _work: Callable[[Any], Any] | None = None  # the work function, in a worker
 def _start_worker(work: Callable[[Any], Any]) -> None:
     global _work
     _work = work
+    # A worker must not outlive the crawl: killed (SIGKILL, the OOM killer), the crawl's process
+    # cannot stop its workers, which would wait for work forever.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
@@ -61,6 +68,11 @@ def _start_worker(work: Callable[[Any], Any]) -> None:
     except ValueError:
         pass
     sys.stdout = sys.stderr = open(os.devnull, "w")
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])  # readable once the parent process is gone
+    os._exit(1)
 
 
 def _run_batch(batch: list) -> list:
