@@ -77,3 +77,48 @@ def test_blank_pages_parse_to_nothing() -> None:
     for page in ("", "  \n\t", "\u00a0\u3000 ", b"", b" \r\n", "\u00a0".encode()):
         assert parse_html(page) is None, page
     assert parse_html(" <p>x</p> ") is not None and parse_html(b"\xa0<p>x</p>") is not None
+
+
+def _random_tree(rng, depth: int = 0) -> str:
+    """Random nested markup whose text and tail nodes are sometimes a provider caption."""
+    words = ["x", " 기상청 제공 ", "기상청제공", "기상청", "y\n"]
+    parts = []
+    for _ in range(rng.randint(0, 4)):
+        tag = rng.choice(["div", "p", "span", "b"])
+        inner = _random_tree(rng, depth + 1) if depth < 4 and rng.random() < 0.6 else ""
+        parts.append(f"<{tag}>{rng.choice(words)}{inner}</{tag}>{rng.choice(words)}")
+    return "".join(parts)
+
+
+def test_caption_walk_on_random_trees() -> None:
+    import random
+
+    rng = random.Random(13)
+    for _ in range(3000):
+        root = parse_html(f"<html><body>{_random_tree(rng)}</body></html>")
+        if root is not None:
+            assert _caption_holder(root) is caption_by_xpath(root)
+
+
+def normalize_space_plain(text: str | None) -> str:
+    """Rule 2 as first written: junk characters out, runs of any space -> one, NFC."""
+    if not text:
+        return ""
+    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]", "", text)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def test_normalize_space_on_random_strings() -> None:
+    import random
+
+    from yddnews.extract.clean import is_normal_space
+
+    rng = random.Random(2)
+    alphabet = ["가", "a", " ", "  ", "\u00a0", "\u3000", "\t", "\n", "\u200b", "\ufeff",
+                "\u00ad", "\ufffd", "\u2003", "\u2028", "\x85", "\x1f", "e\u0301", "\u1100\u1161",
+                "\u11a8", ".", "\U0001f600", "\u0301"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        want = normalize_space_plain(text)
+        assert normalize_space(text) == want, repr(text)
+        assert is_normal_space(text) == (text == want), repr(text)

@@ -122,15 +122,20 @@ def _is_caption(t: str | None) -> bool:
 
 def _first_caption_in(el):
     """The holder of the first caption text node inside `el` (its text, then each child's
-    subtree and tail), in document order; None when there is none."""
-    if _is_caption(el.text):
-        return el
-    for child in el:
-        found = _first_caption_in(child)
-        if found is not None:
-            return found
-        if _is_caption(child.tail):
-            return child
+    subtree and tail), in document order; None when there is none.
+
+    One C-level preorder walk (`el.iter()`) instead of a Python recursion: a node's text is
+    checked when the walk reaches it, its tail too, but the tail follows the node's subtree,
+    so a caption there only counts once the subtree holds none."""
+    for node in el.iter():
+        t = node.text
+        if t and "기상청" in t and _is_caption(t):
+            return node
+        if node is not el:
+            t = node.tail
+            if t and "기상청" in t and _is_caption(t):
+                inner = _first_caption_in(node) if len(node) else None
+                return inner if inner is not None else node
     return None
 
 
