@@ -122,3 +122,50 @@ def test_normalize_space_on_random_strings() -> None:
         want = normalize_space_plain(text)
         assert normalize_space(text) == want, repr(text)
         assert is_normal_space(text) == (text == want), repr(text)
+
+
+def test_join_url_is_urljoin() -> None:
+    import random
+    from urllib.parse import urljoin
+
+    from yddnews.extract.layouts.base import join_url
+
+    bases = ["http://127.0.0.1:8800/news/article.html?no=5", "https://www.ybstv.net/news/a.html",
+             "http://host", "http://host?x=1", "http://host#f", "HTTP://Host/x", "http://h\t/x",
+             " http://host/x", "http://user@host/x", "http://[::1]:80/x", "http://호스트/x",
+             "file:///tmp/dump/1.html", "https://h:443/a/b/", "http://h/a\\b", "ftp://h/x"]
+    pieces = ["data", "photos", "a.jpg", ".", "..", "", "x y", "%20", "?q", "#f", ";p", "//h",
+              "ㄱ", "-_", "A9"]
+    rng = random.Random(3)
+    srcs = ["/data/photos/20240701/art_1.jpg", "/a", "/", "//cdn/x.jpg", "/a/../b", "/a/./b",
+            "/a.b/c", "/a..b", "/a/b.", "a/b", "http://x/y.jpg", "/a?b", "/a#b", "/a;b"]
+    srcs += ["/" + "/".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+             for _ in range(3000)]
+    for base in bases:
+        for src in srcs:
+            assert join_url(base, src) == urljoin(base, src), (base, src)
+
+
+def test_class_flags_are_the_plain_tests() -> None:
+    from yddnews.extract.dom import classes
+    from yddnews.extract.layouts.base import (
+        _CAPTION_CLASS_RE,
+        _PHOTO_CLASS_RE,
+        class_flags,
+        is_junk,
+    )
+
+    els = [el for page in replica_pages(40, variety=True) for el in parse_html(page.html).iter()]
+    for cls in (" cap ", "cap", "a\tcap", "img_txt ad", "share-box", "x_ad_y", "photo", None, ""):
+        for id_ in (None, "", "reply", "main"):
+            el = etree.Element("div")
+            if cls is not None:
+                el.set("class", cls)
+            if id_ is not None:
+                el.set("id", id_)
+            els.append(el)
+    for el in els:
+        joined = " ".join(classes(el))
+        want = (is_junk(el), bool(joined and _PHOTO_CLASS_RE.search(joined)),
+                bool(joined and _CAPTION_CLASS_RE.search(joined)))
+        assert class_flags(el.get("class"), el.get("id")) == want
