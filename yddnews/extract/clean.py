@@ -9,8 +9,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 KST = timezone(timedelta(hours=9), "KST")
+
+class Gated:
+    """A compiled pattern each of whose matches holds one of `words`: text holding none of
+    them cannot match, and a few substring tests tell so (cheaper than the regex scanning it
+    from every position). Same search()/match() results as the pattern."""
+
+    __slots__ = ("pattern", "words")
+
+    def __init__(self, pattern: re.Pattern, words: tuple[str, ...]) -> None:
+        self.pattern, self.words = pattern, words
+
+    def _may_match(self, text: str) -> bool:
+        for w in self.words:
+            if w in text:
+                return True
+        return False
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def match(self, text: str) -> re.Match | None:
+        return self.pattern.match(text) if self._may_match(text) else None
+
 
 # --------------------------------------------------------------------------- whitespace
 
@@ -99,6 +123,7 @@ _DT_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=512)  # pure; a page's times are read from several sources, often alike
 def parse_kst(text: str | None) -> str | None:
     """`등록 2025.01.30 11:54:18` -> `2025-01-30T11:54:18+09:00`.
 
