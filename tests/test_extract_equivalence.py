@@ -169,3 +169,27 @@ def test_class_flags_are_the_plain_tests() -> None:
         want = (is_junk(el), bool(joined and _PHOTO_CLASS_RE.search(joined)),
                 bool(joined and _CAPTION_CLASS_RE.search(joined)))
         assert class_flags(el.get("class"), el.get("id")) == want
+
+
+def test_text_content_child_and_body_element_are_their_xpath_forms() -> None:
+    import glob
+
+    from yddnews.extract.dom import TEXT_CONTENT_XPATH, child, text_content
+    from yddnews.extract.layouts import article_parser
+    from yddnews.extract.layouts.cms import _BODY, _BODY_ANYWHERE, CmsSkin
+
+    docs = [page.html for page in replica_pages(60, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    docs.append("<html><body><div>a<!--c--><b>b</b>&amp;<p>x<br/>y</p>&#44592;</div>t</body>"
+                "</html>")
+    for doc in docs:
+        root = parse_html(doc)
+        for el in root.iter():
+            assert text_content(el) == TEXT_CONTENT_XPATH(el)
+            for tag in ("head", "body", "title", "p", "div"):
+                assert child(el, tag) is el.find(tag)
+        parser = article_parser(root, "http://127.0.0.1:8800/news/article.html?no=1")
+        if isinstance(parser, CmsSkin):
+            found = _BODY(parser.container) or _BODY_ANYWHERE(root)
+            assert parser.body_element() is (found[0] if found else None)

@@ -78,9 +78,21 @@ def class_xpath(name: str) -> str:
     )
 
 
-# An element's text content, "".join(el.itertext()), computed by libxml2 (~5x faster; the
-# parser drops comments and PIs, so there is no other text to tell apart).
-text_content = etree.XPath("string()", smart_strings=False)
+# An element's text content (XPath string(): libxml2's xmlNodeGetContent; the parser drops
+# comments and PIs, so there is no other text to tell apart), kept as the plain definition
+TEXT_CONTENT_XPATH = etree.XPath("string()", smart_strings=False)
+
+
+def text_content(el) -> str:
+    """= TEXT_CONTENT_XPATH(el): the same libxml2 content walk through the text serializer,
+    without an XPath evaluation context per call (~3x cheaper)."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def child(el, tag: str):
+    """= el.find(tag) for a plain tag name: the first child with that tag, else None, without
+    ElementPath's path machinery (~5x cheaper)."""
+    return next(el.iterchildren(tag), None)
 
 
 def classes(el) -> list[str]:
@@ -247,7 +259,7 @@ def render_text(html, *, img_alt: bool = False, captions: bool = True) -> str:
     root = html if isinstance(html, etree._Element) else parse_html(html)
     if root is None:
         return ""
-    body = root.find("body") if root.tag == "html" else None
+    body = child(root, "body") if root.tag == "html" else None
     return render_element(body if body is not None else root, img_alt=img_alt, captions=captions)
 
 

@@ -21,7 +21,7 @@ from lxml import etree
 from yddnews.items import Article
 
 from .clean import EMAIL_RE, normalize_space, parse_kst, parse_names, strip_byline
-from .dom import render_element, text_content
+from .dom import child, render_element, text_content
 from .layouts.base import TITLE_TEXT
 from .textpath import text_fields
 
@@ -97,8 +97,8 @@ def same_time(a: str, b: str) -> bool:
 
 def title_from_title_tag(root) -> str | None:
     """The `<title>` without the site's name (None when it holds nothing else)."""
-    head = root.find("head")
-    el = head.find("title") if head is not None else None
+    head = child(root, "head")
+    el = child(head, "title") if head is not None else None
     raw = normalize_space(text_content(el) if el is not None else "".join(TITLE_TEXT(root)))
     title = _SITE_AFFIX_RE.sub("", raw).strip()
     return None if not title or title.lower() in ("영등포신문", "ybstv") else title
@@ -171,7 +171,7 @@ def reporter_box_text(scope) -> list[str]:
 def head_metas(root) -> dict[str, str]:
     """{property or name: content} of the page's <meta> tags in <head> (one walk of the head
     instead of one whole-page XPath per tag), else of the whole page."""
-    head = root.find("head")
+    head = child(root, "head")
     out: dict[str, str] = {}
     for el in (head if head is not None else root).iter("meta"):
         key = el.get("property") or el.get("name")

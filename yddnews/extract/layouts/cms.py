@@ -59,8 +59,13 @@ class CmsSkin(ArticleParser):
         return dates_of([element_text(li) for li in _INFO_ITEMS(self.top)])
 
     def body_element(self):
-        found = _BODY(self.container) or _BODY_ANYWHERE(self.root)
-        return found[0] if found else None
+        # = (_BODY(container) or _BODY_ANYWHERE(root))[0]: a walk that stops at the first one
+        # (an XPath call costs more than walking a container to its body)
+        for scope in (self.container.iterdescendants(), self.root.getroottree().iter()):
+            for el in scope:
+                if el.get("id") == "news_body_area":
+                    return el
+        return None
 
 
 class Arv001(CmsSkin):

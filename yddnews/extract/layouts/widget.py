@@ -11,7 +11,7 @@ from lxml import etree
 
 from yddnews.items import WeatherReading
 
-from ..dom import SKIP_TAGS, XML_SPACE_RE, element_text, render_element, text_content
+from ..dom import SKIP_TAGS, XML_SPACE_RE, child, element_text, render_element, text_content
 from ..weather import (
     PROVIDER,
     cached_readings,
@@ -36,7 +36,7 @@ _WEATHER_BOXES = etree.XPath("//*[contains(@class,'weather') or contains(@id,'we
 def header_date_dom(root) -> str | None:
     """The page's header date (`2026.01.01 (목)` and other forms, weather.header_date), the
     first text node holding one."""
-    body = root.find("body")
+    body = child(root, "body")
     for el in (body if body is not None else root).iter():
         if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
             continue
