@@ -176,7 +176,7 @@ def test_text_content_child_and_body_element_are_their_xpath_forms() -> None:
 
     from yddnews.extract.dom import TEXT_CONTENT_XPATH, child, text_content
     from yddnews.extract.layouts import article_parser
-    from yddnews.extract.layouts.cms import _BODY, _BODY_ANYWHERE, CmsSkin
+    from yddnews.extract.layouts.cms import CmsSkin
 
     docs = [page.html for page in replica_pages(60, variety=True)]
     docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
@@ -191,5 +191,45 @@ def test_text_content_child_and_body_element_are_their_xpath_forms() -> None:
                 assert child(el, tag) is el.find(tag)
         parser = article_parser(root, "http://127.0.0.1:8800/news/article.html?no=1")
         if isinstance(parser, CmsSkin):
-            found = _BODY(parser.container) or _BODY_ANYWHERE(root)
+            found = parser.container.xpath(".//*[@id='news_body_area']") or root.xpath(
+                "//*[@id='news_body_area']")
             assert parser.body_element() is (found[0] if found else None)
+
+
+# the XPath forms of the block walks (dom.with_class, dom.items_of, subtitle candidates)
+WALK_XPATHS = {
+    ("with", ("sec", "cate", "section"), None):
+        ".//*[contains(@class,'sec') or contains(@class,'cate') or contains(@class,'section')]",
+    ("with", ("head_tag",), None): ".//*[contains(@class,'head_tag')]",
+    ("with", ("weather_slide",), "ul"): ".//ul[contains(@class,'weather_slide')]",
+    ("items", ("ul", "art_info", "li")): ".//ul[contains(@class,'art_info')]/li",
+    ("items", ("div", "info_box", "span")): ".//div[contains(@class,'info_box')]/span",
+    ("items", ("p", "art_byline", "span")): ".//p[contains(@class,'art_byline')]/span",
+}
+SUBTITLES_XPATH = etree.XPath(
+    ".//*[self::h3 or self::h4 or contains(@class,'sub_title') or contains(@class,'subtitle')"
+    " or contains(@class,'sub_tit')]"
+)
+
+
+def test_block_walks_are_their_xpath_forms() -> None:
+    import glob
+
+    from yddnews.extract.dom import items_of, with_class
+    from yddnews.extract.layouts.generic import subtitle_candidates
+
+    docs = [page.html for page in replica_pages(30, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    docs.append('<div class="art_info"><ul class="art_info"><li>a<ul class="art_info x">'
+                '<li>b</li></ul></li><li class="sec">c</li></ul><h3 class="sub_title">d'
+                '<h4>e</h4></h3><p class="art_byline"><span>f</span><b><span>g</span></b></p>'
+                '</div>')
+    for doc in docs:
+        root = parse_html(doc)
+        for el in root.iter():
+            for key, xp in WALK_XPATHS.items():
+                got = with_class(el, *key[1], tag=key[2]) if key[0] == "with" else items_of(
+                    el, *key[1])
+                assert got == el.xpath(xp), (key, el)
+            assert subtitle_candidates(el) == SUBTITLES_XPATH(el)

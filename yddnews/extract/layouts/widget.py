@@ -11,7 +11,15 @@ from lxml import etree
 
 from yddnews.items import WeatherReading
 
-from ..dom import SKIP_TAGS, XML_SPACE_RE, child, element_text, render_element, text_content
+from ..dom import (
+    SKIP_TAGS,
+    XML_SPACE_RE,
+    child,
+    element_text,
+    render_element,
+    text_content,
+    with_class,
+)
 from ..weather import (
     PROVIDER,
     cached_readings,
@@ -69,12 +77,15 @@ class Widget2018(WidgetParser):
     """`<li class="icon_w"><span class="iw18">연무</span>서울 5.0℃</li>`, 16 items or more."""
 
     name = "widget_2018"
-    _LIST = etree.XPath(".//ul[contains(@class,'weather_slide')]")
-    _ITEMS = etree.XPath("./li")
+
+    @staticmethod
+    def slide_lists(el) -> list:
+        """= el.xpath(".//ul[contains(@class,'weather_slide')]")."""
+        return with_class(el, "weather_slide", tag="ul")
 
     @classmethod
     def matches(cls, el) -> bool:
-        return bool(cls._LIST(el))
+        return bool(cls.slide_lists(el))
 
     def condition(self, span) -> str | None:
         word = element_text(span)
@@ -105,10 +116,10 @@ class Widget2018(WidgetParser):
 
     def readings(self, el, day: str) -> list[WeatherReading]:
         def parse() -> list[WeatherReading]:
-            out = [self.reading(li, day) for li in self._ITEMS(el)]
+            out = [self.reading(li, day) for li in el.iterchildren("li")]
             return dedupe([r for r in out if r is not None])
 
-        lists = self._LIST(el)
+        lists = self.slide_lists(el)
         el = lists[0] if lists else el
         markup = etree.tostring(el, with_tail=False)
         return cached_readings(markup, (self.name, self.stations, day), parse, self.url)
