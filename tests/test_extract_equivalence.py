@@ -233,3 +233,22 @@ def test_block_walks_are_their_xpath_forms() -> None:
                     el, *key[1])
                 assert got == el.xpath(xp), (key, el)
             assert subtitle_candidates(el) == SUBTITLES_XPATH(el)
+
+
+def test_element_text_is_the_rendered_line() -> None:
+    import random
+
+    from yddnews.extract.dom import _BULLET_LINE_RE, element_text, render_element
+
+    def plain(el) -> str:
+        return normalize_space(_BULLET_LINE_RE.sub("", render_element(el)))
+
+    els = [el for page in replica_pages(30, variety=True) for el in parse_html(page.html).iter()]
+    rng = random.Random(5)
+    bits = ["가", "a", " ", "\u00a0", "\t", "\n", "• ", "•", "\u200b", "e\u0301", "  "]
+    for _ in range(3000):
+        el = etree.Element(rng.choice(["p", "li", "span", "td"]))
+        el.text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 6)))
+        els.append(el)
+    for el in els:
+        assert element_text(el) == plain(el), repr(el.text)

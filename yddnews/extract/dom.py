@@ -6,6 +6,8 @@ import re
 
 from lxml import etree
 
+from .clean import is_normal_space, normalize_space
+
 # A plain etree parser, not lxml.html's: lxml.html looks up a Python element class for every
 # element proxy it creates, which costs ~10% of an extraction; nothing here needs HtmlElement.
 # collect_ids=False: nothing looks elements up by id through the id dict.
@@ -298,14 +300,15 @@ _SPECIAL_LEAVES = SKIP_TAGS | {"td", "th", "br", "img"}
 
 def element_text(el) -> str:
     """One element's visible text as a single normalized line (no `•` list markers)."""
-    from .clean import normalize_space
-
     if el is None:
         return ""
     tag = el.tag
     if len(el) == 0 and isinstance(tag, str) and tag not in _SPECIAL_LEAVES and not is_hidden(el):
         # = render_element(el), 5x cheaper (listings call this for every entry's fields)
-        text = _WS_RE.sub(" ", el.text or "").strip(" ")
+        text = el.text or ""
+        if tag != "li" and text and is_normal_space(text) and not text.startswith("• "):
+            return text  # what the lines below make of it
+        text = _WS_RE.sub(" ", text).strip(" ")
         if tag == "li":
             text = ("  • " + text).rstrip(" ")
     else:
