@@ -125,9 +125,12 @@ class BodyWalker:
 
     def flush(self) -> None:
         if self.buf:
-            p = normalize_space("".join(self.buf))
-            if p:
-                self.paras.append(p)
+            raw = "".join(self.buf)
+            # whitespace between blocks (half the flushes) normalizes to nothing
+            if not raw.isspace():
+                p = normalize_space(raw)
+                if p:
+                    self.paras.append(p)
             self.buf = []
 
     def add_images(self, el, caption: str | None) -> None:
