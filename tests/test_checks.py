@@ -171,3 +171,24 @@ def test_skipped_checks_do_not_run():
     cfg = CheckConfig(coverage={"section": 0.9}, skip=frozenset({"coverage:section"}))
     assert "coverage:section" not in by_name(checks.run_checks(articles(50, {"section": 50}),
                                                                History(), cfg))
+
+
+def test_a_failed_write_is_one_alarm_naming_it():
+    # what the disk-full crawl leaves: the write's line and the lifecycle's "crawl failed" line
+    stats = articles(14, **{"ydd/errors/write": 1, "log_count/ERROR": 2,
+                            "ydd/lifecycle/failed": "writing the store x failed: disk full"})
+    bad = checks.failed(checks.run_checks(stats, History(), CFG))
+    assert [(r.name, r.detail) for r in bad] == [
+        ("outputs", "writing the store x failed: disk full")]
+    stats["log_count/ERROR"] = 3  # an ERROR line of some other cause is still heard
+    assert {r.name for r in checks.failed(checks.run_checks(stats, History(), CFG))} == {
+        "outputs", "error_log_lines"}
+
+
+def test_callbacks_that_raised_are_one_alarm():
+    # two exceptions caught and recorded as rejects (one line each) and the lifecycle's
+    # "crawl failed: 2 callbacks raised"
+    stats = {"ydd/errors/callback": 2, "log_count/ERROR": 3}
+    bad = checks.failed(checks.run_checks(stats, History(), CFG))
+    assert [(r.name, r.detail) for r in bad] == [
+        ("callback_exceptions", "2 callback exceptions (2 recorded as rejects)")]

@@ -3,6 +3,7 @@ crawler, and end to end on real parts (the replica over HTTP, SQLite, a small tm
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import time
@@ -85,6 +86,10 @@ def test_rejects_lifecycle_in_the_store(tmp_path):
 
 
 # --- end to end -------------------------------------------------------------------------------
+def failed_checks(log: str) -> list[str]:
+    return re.findall(r"check (\S+) FAILED", log)
+
+
 def test_an_exception_in_a_callback_is_a_reject_and_the_next_crawl_fetches_exactly_those(
         replica, tmp_path):
     server = replica("--articles", "60")
@@ -97,6 +102,7 @@ def test_an_exception_in_a_callback_is_a_reject_and_the_next_crawl_fetches_exact
     assert sorted(by_no) == raising
     assert all(r["reasons"][0].startswith("exception: RuntimeError") for r in by_no.values())
     assert "the listing walk is incomplete" in first.log
+    assert failed_checks(first.log) == ["callback_exceptions"], "one cause, one alarm"
     exported = tmp_path / "rejects-export.jsonl"
     subprocess.run([crawl_command("articles", server.url, tmp_path)[0], "export", "--what", "rejects", "-O", str(exported),
         "-s", f"YDD_STORE={tmp_path / 'run' / 'store.sqlite'}"], cwd=ROOT, check=True)
@@ -201,6 +207,7 @@ def test_disk_full_fails_loudly_and_the_same_command_completes_later(replica, tm
                str(small_disk) in line]
     assert failure, full.stderr[-3000:]
     assert "listings walk    incomplete" in full.stderr
+    assert failed_checks(full.stderr) == ["outputs"], "one cause, one alarm"
     first_items = read_jsonl(small_disk / "run" / "items.jsonl", killed=True)
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)

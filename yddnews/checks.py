@@ -23,6 +23,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from yddnews.stats import CALLBACK_ERRORS, LIFECYCLE_FAILED, WRITE_FAILED
+
 PASS, FAIL, NOT_JUDGED, INFO = "pass", "fail", "not judged", "info"
 
 # Contract fields of an Article judged for coverage (fetched_at is set by the crawler itself).
@@ -278,20 +280,41 @@ def check_caps(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResul
 def check_exceptions(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
     """Exceptions raised by spider callbacks: pages whose content was lost to a bug or a
     page shape nobody expected."""
-    count = _n(stats, "spider_exceptions/count")
+    recorded = _n(stats, CALLBACK_ERRORS)  # caught by RecordCallbackErrors, each a reject
+    count = _n(stats, "spider_exceptions/count") + recorded
     kinds = sorted(k.split("/", 1)[1] for k in stats
                    if k.startswith("spider_exceptions/") and k != "spider_exceptions/count")
+    if recorded:
+        kinds.append(f"{recorded} recorded as rejects")
     if count <= cfg.max_exceptions:
         return CheckResult("callback_exceptions", PASS, f"{count} callback exceptions")
     return CheckResult("callback_exceptions", FAIL,
                        f"{count} callback exceptions ({', '.join(kinds)})")
 
 
+# ERROR lines logged for a cause another check already judges: a failed write ("writing ...
+# failed" and the lifecycle's "crawl failed: ..."); callbacks that raised (a line per exception,
+# counted in spider_exceptions/count or ydd/errors/callback, and one "crawl failed: N callbacks
+# raised").
+WRITE_FAILURE_LINES, CALLBACKS_LINE = 2, 1
+
+
+def check_outputs(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
+    """A store, feed or dataset write that failed: the crawl stopped there; what was not
+    written is fetched again next time. One alarm naming the cause."""
+    if not _n(stats, WRITE_FAILED):
+        return None
+    return CheckResult("outputs", FAIL, str(stats.get(LIFECYCLE_FAILED) or "a write failed"))
+
+
 def check_error_lines(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResult | None:
     """ERROR log lines besides those other checks already judge (callback exceptions, requests
-    given up after retries)."""
+    given up after retries, a failed write)."""
     lines = _n(stats, "log_count/ERROR")
-    other = max(0, lines - _n(stats, "spider_exceptions/count") - _n(stats, "retry/max_reached"))
+    judged = _n(stats, "spider_exceptions/count") + _n(stats, "retry/max_reached")
+    judged += WRITE_FAILURE_LINES if _n(stats, WRITE_FAILED) else 0
+    judged += _n(stats, CALLBACK_ERRORS) + (CALLBACKS_LINE if _n(stats, CALLBACK_ERRORS) else 0)
+    other = max(0, lines - judged)
     if other <= cfg.max_error_lines:
         return CheckResult("error_log_lines", PASS, f"{other} ERROR log lines")
     return CheckResult("error_log_lines", FAIL, f"{other} ERROR log lines (see the log)")
@@ -312,7 +335,8 @@ def report_gone(stats: Mapping, history: History, cfg: CheckConfig) -> CheckResu
 CHECKS = (
     check_caps, check_coverage, check_weather, check_no_article, check_fallback_path,
     check_disagreement,
-    check_fetch_failures, check_encoding, check_listings, check_exceptions, check_error_lines,
+    check_fetch_failures, check_encoding, check_listings, check_exceptions, check_outputs,
+    check_error_lines,
     report_gone,
 )
 

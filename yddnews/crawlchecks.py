@@ -225,7 +225,7 @@ class CrawlChecks:
         if not self.reason:
             return  # the spider never opened
         failing = {r.name: r.detail for r in checks.failed(self.results)}
-        if self.reason not in NORMAL_ENDS:
+        if self.reason not in NORMAL_ENDS and "outputs" not in failing:  # one cause, one alarm
             failing["crawl_died"] = f"the crawl ended early: {self.reason}"
         passing = [r.name for r in self.results if r.status == checks.PASS]
         if self.reason == "finished":
