@@ -133,7 +133,12 @@ def has_class(el, *names: str) -> bool:
     """class_xpath's test without XPath: one of `names` is a token of @class (split on XML
     spaces, as XPath's normalize-space does)."""
     cls = el.get("class")
-    if not cls or not any(n in cls for n in names):
+    if not cls:
+        return False
+    for n in names:  # the substring test first: most elements fail it
+        if n in cls:
+            break
+    else:
         return False
     tokens = XML_SPACE_RE.split(cls)
     return any(n in tokens for n in names)
