@@ -17,14 +17,16 @@ The machine is shared and noisy: the two crawls run in interleaved pairs (`--pai
 and the median of the per-pair ratios is the result. Articles per minute = truth articles /
 crawl time, where crawl time is Scrapy's `elapsed_time_seconds` (engine start to close; the
 process's wall time including start-up is shown too). Target (issue 16): yddnews >= 1.0x the
-bare spider. `-s NAME=VALUE` passes a setting to our crawl (e.g. `-s CONCURRENT_ITEMS=100` to
-measure the "before" of a settings change).
+bare spider. Our process CPU time includes the extraction worker's (YDD_EXTRACT_WORKER, a child
+process: reaped, so counted), shown apart per pair. `-s NAME=VALUE` passes a setting to our
+crawl (e.g. `-s CONCURRENT_ITEMS=100` to measure the "before" of a settings change).
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -119,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=3, help="interleaved (ours, bare) pairs")
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a Scrapy setting for our crawl (e.g. CONCURRENT_ITEMS=100 for 'before')")
+    ap.add_argument("--before", metavar="TREE",
+                    help="also crawl with the project of this tree (e.g. `git archive COMMIT | "
+                         "tar -x -C TREE`), first in each round, imported through PYTHONPATH")
     ap.add_argument("--keep", help="keep the work files in this directory")
     args = ap.parse_args(argv)
     tmp = tempfile.TemporaryDirectory(prefix="ydd-throughput-")
@@ -127,19 +132,40 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.articles}-article replica, concurrency {concurrency()}, {args.pairs} pairs, "
           f"our extra settings {sets or '-'}, work dir {base}", flush=True)
     rows, ratios, cpu_ratios, failed = [], [], [], []
+    before, before_cpu = [], []  # bare / before-tree ratios
     for k in range(1, args.pairs + 1):
+        if args.before:
+            saved = os.environ.get("PYTHONPATH")
+            os.environ["PYTHONPATH"] = str(Path(args.before).resolve())
+            try:
+                old = run_yddnews(args.articles, base / f"before-{k}")
+            finally:
+                if saved is None:
+                    del os.environ["PYTHONPATH"]
+                else:
+                    os.environ["PYTHONPATH"] = saved
+            old["name"] = f"before ({args.before})"
         ours = run_yddnews(args.articles, base / f"yddnews-{k}", settings=sets)
         bare = run_bare(args.articles, base / f"bare-{k}")
         ratio = bare["elapsed"] / ours["elapsed"]
         ratios.append(ratio)
         cpu_ratios.append(bare["cpu"] / ours["cpu"])
+        worker = ours["stats"].get("ydd/extract/worker_cpu_seconds") or 0.0
         print(f"  pair {k}: yddnews {ours['elapsed']:.1f} s (rc {ours['rc']}), "
               f"bare {bare['elapsed']:.1f} s (rc {bare['rc']}): {ratio:.2f}; "
-              f"CPU {ours['cpu']:.1f} vs {bare['cpu']:.1f} s: {cpu_ratios[-1]:.2f}", flush=True)
-        for r in (ours, bare):
+              f"CPU {ours['cpu']:.1f} vs {bare['cpu']:.1f} s: {cpu_ratios[-1]:.2f} "
+              f"(ours: crawl process {ours['cpu'] - worker:.1f} + extraction worker "
+              f"{worker:.1f} s)", flush=True)
+        if args.before:
+            before.append(bare["elapsed"] / old["elapsed"])
+            before_cpu.append(bare["cpu"] / old["cpu"])
+            print(f"  pair {k}: before {old['elapsed']:.1f} s (rc {old['rc']}): "
+                  f"{bare['elapsed'] / old['elapsed']:.2f}; CPU {old['cpu']:.1f} s: "
+                  f"{bare['cpu'] / old['cpu']:.2f}", flush=True)
+        for r in ([old] if args.before else []) + [ours, bare]:
             s = r["served"]
             rows.append([k, r["name"], s.get("total"), s.get("article"), s.get("listing"),
-                         r["articles"] if r is ours else f"({s.get('article', 0)})",
+                         r["articles"] if r is not bare else f"({s.get('article', 0)})",
                          f"{r['elapsed']:.2f}", f"{r['wall']:.2f}", f"{r['cpu']:.2f}",
                          f"{args.articles / r['elapsed'] * 60:.0f}",
                          f"{(r['rss_kb'] or 0) / 1024:.0f}", r["rc"]])
@@ -158,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"process CPU time bare / ours (whole process, start-up included), per pair: "
           f"{', '.join(f'{r:.2f}' for r in cpu_ratios)}; "
           f"median {statistics.median(cpu_ratios):.2f}")
+    if before:
+        print(f"before ({args.before}) / bare, per pair: wall "
+              f"{', '.join(f'{r:.2f}' for r in before)}, median "
+              f"{statistics.median(before):.2f}; CPU {', '.join(f'{r:.2f}' for r in before_cpu)}, "
+              f"median {statistics.median(before_cpu):.2f}")
     for r in failed:
         print(r["log"][-3000:])
     tmp.cleanup() if not args.keep else None

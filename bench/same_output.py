@@ -26,10 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, Replica, crawl_cmd  # noqa: E402
+from yddnews import settings as project  # noqa: E402
 
 # Scrapy's / CPython's own behaviour for what settings.py "Speed" changes.
-BEFORE = {"CONCURRENT_ITEMS": "100", "YDD_GC_THRESHOLD": "", "YDD_GC_FREEZE": "0",
-          "STATS_CLASS": "scrapy.statscollectors.MemoryStatsCollector"}
+BEFORE = {"SPIDER_MIDDLEWARES": json.dumps({k: v for k, v in project.SPIDER_MIDDLEWARES.items()
+                                            if v is not None}),
+          "CONCURRENT_ITEMS": "100", "YDD_GC_THRESHOLD": "", "YDD_GC_FREEZE": "0",
+          "STATS_CLASS": "scrapy.statscollectors.MemoryStatsCollector",
+          "YDD_EXTRACT_WORKER": "0"}
 TIMES = ("fetched_at", "rejected_at", "first_stored_at", "updated_at")
 # A weather reading keeps the first page it was seen on: which page arrives first is up to the
 # network, in any two runs.
@@ -96,13 +100,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--faults", default="", help="replica fault modes, e.g. transient,gone")
+    ap.add_argument("--replica", default="", help="more replica arguments, e.g. '--variety'")
+    ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting of the 'after' crawl, e.g. YDD_EXTRACT_WORKER_AFTER=0")
     ap.add_argument("--keep")
     args = ap.parse_args(argv)
+    after = dict(s.partition("=")[::2] for s in args.set)
     tmp = tempfile.TemporaryDirectory(prefix="ydd-same-")
     work = Path(args.keep or tmp.name)
-    print(f"before = {BEFORE}; after = the project's settings")
-    extra = ("--faults", args.faults) if args.faults else ()
-    problems = compare(args.articles, work, BEFORE, {}, extra)
+    print(f"before = {BEFORE}; after = the project's settings {after or ''}")
+    extra = (("--faults", args.faults) if args.faults else ()) + tuple(args.replica.split())
+    problems = compare(args.articles, work, BEFORE, after, extra)
     print("identical" if not problems else "\n".join(problems))
     return 1 if problems else 0
 

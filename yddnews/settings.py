@@ -227,6 +227,25 @@ YDD_GC_FREEZE = True
 # warns about a deprecated argument (yddnews/statscollector.py): ~2% of a crawl's CPU.
 # Scrapy's default: scrapy.statscollectors.MemoryStatsCollector.
 STATS_CLASS = "yddnews.statscollector.MemoryStats"
+# yddnews/extractworker.py: article pages are decoded and extracted in one persistent second
+# process, fed through a pipe, so the crawl's own thread keeps downloading (a crawl without
+# delays is bound by that one thread). Default True; False = always in the crawl's process.
+YDD_EXTRACT_WORKER = True
+# ... started only after this many article pages were read in process, so short crawls (an
+# hourly crawl with a few new articles) start no second process. Default 50.
+YDD_EXTRACT_WORKER_AFTER = 50
+# ... and given at most this many pages at a time: when it falls behind (its core busy with
+# other work) the crawl's thread reads the next pages itself instead of waiting. Default 4.
+YDD_EXTRACT_WORKER_QUEUE = 4
+# Spider middlewares whose work this project never uses, each wrapping every callback's output
+# in one more async generator: request depth (no DEPTH_LIMIT) and Scrapy 2.19's check for
+# copied `meta` (a development aid). Scrapy's defaults: both enabled. (The Referer middleware
+# stays: without it RedirectMiddleware warns in every crawl.)
+SPIDER_MIDDLEWARES = {
+    **SPIDER_MIDDLEWARES,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 
 # --- Scrapy defaults kept explicit ------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

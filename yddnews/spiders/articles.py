@@ -41,11 +41,13 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from yddnews import progress, sections, site
 from yddnews import stats as S
-from yddnews.extract import extract_article_html, extract_listing, extract_section_links
+from yddnews.extract import extract_section_links
+from yddnews.extractworker import SOFT_404_MARKERS, PageReader, is_soft_404  # noqa: F401
 from yddnews.intset import IntSet
 from yddnews.items import Reject
 from yddnews.outputs.datasets import LISTINGS_COMPLETE, Datasets
@@ -68,7 +70,6 @@ from yddnews.spiders.base import SiteSpider, utc_now
 from yddnews.spiders.gaps import GapProbes
 
 REFUSED_STAT = "ydd/refused"  # why a crawl refused to go on (commands/crawl.py: exit 2)
-SOFT_404_MARKERS = ("존재하지 않는 기사", "삭제된 기사")
 # Store state: "1" when the last crawl that tried found the all-articles listing working.
 ALL_LISTING = "all_listing"
 
@@ -109,6 +110,14 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
         self.section_walks_waiting: list[scrapy.Request] = []  # ...unless `all` turns out absent
         self.home_fetched = False
         self.section_names: dict[str, str] = {}  # listing chain -> section name (home menu)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # reads article pages, in process or in the extraction worker (YDD_EXTRACT_WORKER)
+        spider.page_reader = PageReader.from_crawler(crawler)
+        crawler.signals.connect(spider.page_reader.close, signal=signals.spider_closed)
+        return spider
 
     # --- start --------------------------------------------------------------------------
     async def start(self):
@@ -281,7 +290,7 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
         if not sections:
             self.logger.warning("no section links in the home page menu")
 
-    def parse_listing(self, response, chain: str, page: int):
+    async def parse_listing(self, response, chain: str, page: int):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/listing")
         if response.status != 200:
@@ -290,17 +299,21 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
                 stats.inc_value("ydd/failed/listing")
                 yield Reject(response.url, [f"http {response.status}"])
             if chain == "all" and page == 1:
-                yield from self.without_all_listing()
+                for request in self.without_all_listing():
+                    yield request
             return
-        yield from self.follow_legacy_links(response)
-        listing = extract_listing(response.url, response.text)
+        for request in self.follow_legacy_links(response):
+            yield request
+        # maybe in the extraction worker (yddnews/extractworker.py)
+        listing = await self.page_reader.listing(response.url, response.text)
         progress.note_listing(stats, chain, page, listing.page_urls)
         stats.inc_value(S.LISTING_ENTRIES, len(listing.entries))
         if not listing.entries:
             # Past its end the CMS repeats the last page, so an empty page is a glitch (or a
             # changed layout), never the end: fetch it again, then record it as failed (or,
             # for the first page of the all-articles listing, take that listing as absent).
-            yield from self.empty_listing_page(response, chain, page)
+            for out in self.empty_listing_page(response, chain, page):
+                yield out
             return
         if chain == "all" and page == 1:
             self.all_listing_works()
@@ -424,7 +437,7 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
         fields["section"] = self.section_names.get(chain)
         return fields
 
-    def parse_article(self, response, from_ids: bool = False, listed: dict | None = None):
+    async def parse_article(self, response, from_ids: bool = False, listed: dict | None = None):
         stats = self.crawler.stats
         stats.inc_value("ydd/pages/article")
         # the number asked for: a same-site redirect may land on a URL without one
@@ -438,16 +451,16 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
             raise RuntimeError(f"injected extraction failure on article {no} (YDD_DEBUG_RAISE_ON)")
         problem = self.http_problem(response)
         page = None
-        yield from self.follow_legacy_links(response)
+        for request in self.follow_legacy_links(response):
+            yield request
         if problem is None:
-            decoded = self.decode(response)  # undecodable pages are rejects, never mojibake
-            problem = decoded.problem
-        if problem is None:
-            page = extract_article_html(url, decoded.text, stations=self.stations,
-                                        listing=listed)
-            if page.article.missing() and is_soft_404(decoded.text):
-                problem = "soft-404"
-            elif page.article.missing():
+            # decoded (undecodable pages are rejects, never mojibake) and extracted, maybe in
+            # the extraction worker (yddnews/extractworker.py)
+            read = await self.page_reader.read(url, response.body,
+                                               response.headers.get("Content-Type"), listed)
+            stats.inc_value(f"ydd/decoding/{read.decoding or 'undecodable'}")
+            problem, page = read.problem, read.page
+            if problem is None and page.article.missing():
                 # YDD_RENDER: render it once through the browser, or reject it with why
                 from yddnews import render  # not at start-up: it imports the HTTP/TLS stack
 
@@ -497,7 +510,3 @@ class ArticlesSpider(GapProbes, ArchiveStrategy, SiteSpider):
             return "empty page"
         return None
 
-
-def is_soft_404(text: str) -> bool:
-    """The CMS answers a missing article with HTTP 200 and a 'no such article' alert."""
-    return any(marker in text for marker in SOFT_404_MARKERS)
