@@ -77,3 +77,178 @@ def test_blank_pages_parse_to_nothing() -> None:
     for page in ("", "  \n\t", "\u00a0\u3000 ", b"", b" \r\n", "\u00a0".encode()):
         assert parse_html(page) is None, page
     assert parse_html(" <p>x</p> ") is not None and parse_html(b"\xa0<p>x</p>") is not None
+
+
+def _random_tree(rng, depth: int = 0) -> str:
+    """Random nested markup whose text and tail nodes are sometimes a provider caption."""
+    words = ["x", " 기상청 제공 ", "기상청제공", "기상청", "y\n"]
+    parts = []
+    for _ in range(rng.randint(0, 4)):
+        tag = rng.choice(["div", "p", "span", "b"])
+        inner = _random_tree(rng, depth + 1) if depth < 4 and rng.random() < 0.6 else ""
+        parts.append(f"<{tag}>{rng.choice(words)}{inner}</{tag}>{rng.choice(words)}")
+    return "".join(parts)
+
+
+def test_caption_walk_on_random_trees() -> None:
+    import random
+
+    rng = random.Random(13)
+    for _ in range(3000):
+        root = parse_html(f"<html><body>{_random_tree(rng)}</body></html>")
+        if root is not None:
+            assert _caption_holder(root) is caption_by_xpath(root)
+
+
+def normalize_space_plain(text: str | None) -> str:
+    """Rule 2 as first written: junk characters out, runs of any space -> one, NFC."""
+    if not text:
+        return ""
+    text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]", "", text)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def test_normalize_space_on_random_strings() -> None:
+    import random
+
+    from yddnews.extract.clean import is_normal_space
+
+    rng = random.Random(2)
+    alphabet = ["가", "a", " ", "  ", "\u00a0", "\u3000", "\t", "\n", "\u200b", "\ufeff",
+                "\u00ad", "\ufffd", "\u2003", "\u2028", "\x85", "\x1f", "e\u0301", "\u1100\u1161",
+                "\u11a8", ".", "\U0001f600", "\u0301"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        want = normalize_space_plain(text)
+        assert normalize_space(text) == want, repr(text)
+        assert is_normal_space(text) == (text == want), repr(text)
+
+
+def test_join_url_is_urljoin() -> None:
+    import random
+    from urllib.parse import urljoin
+
+    from yddnews.extract.layouts.base import join_url
+
+    bases = ["http://127.0.0.1:8800/news/article.html?no=5", "https://www.ybstv.net/news/a.html",
+             "http://host", "http://host?x=1", "http://host#f", "HTTP://Host/x", "http://h\t/x",
+             " http://host/x", "http://user@host/x", "http://[::1]:80/x", "http://호스트/x",
+             "file:///tmp/dump/1.html", "https://h:443/a/b/", "http://h/a\\b", "ftp://h/x"]
+    pieces = ["data", "photos", "a.jpg", ".", "..", "", "x y", "%20", "?q", "#f", ";p", "//h",
+              "ㄱ", "-_", "A9"]
+    rng = random.Random(3)
+    srcs = ["/data/photos/20240701/art_1.jpg", "/a", "/", "//cdn/x.jpg", "/a/../b", "/a/./b",
+            "/a.b/c", "/a..b", "/a/b.", "a/b", "http://x/y.jpg", "/a?b", "/a#b", "/a;b"]
+    srcs += ["/" + "/".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+             for _ in range(3000)]
+    for base in bases:
+        for src in srcs:
+            assert join_url(base, src) == urljoin(base, src), (base, src)
+
+
+def test_class_flags_are_the_plain_tests() -> None:
+    from yddnews.extract.dom import classes
+    from yddnews.extract.layouts.base import (
+        _CAPTION_CLASS_RE,
+        _PHOTO_CLASS_RE,
+        class_flags,
+        is_junk,
+    )
+
+    els = [el for page in replica_pages(40, variety=True) for el in parse_html(page.html).iter()]
+    for cls in (" cap ", "cap", "a\tcap", "img_txt ad", "share-box", "x_ad_y", "photo", None, ""):
+        for id_ in (None, "", "reply", "main"):
+            el = etree.Element("div")
+            if cls is not None:
+                el.set("class", cls)
+            if id_ is not None:
+                el.set("id", id_)
+            els.append(el)
+    for el in els:
+        joined = " ".join(classes(el))
+        want = (is_junk(el), bool(joined and _PHOTO_CLASS_RE.search(joined)),
+                bool(joined and _CAPTION_CLASS_RE.search(joined)))
+        assert class_flags(el.get("class"), el.get("id")) == want
+
+
+def test_text_content_child_and_body_element_are_their_xpath_forms() -> None:
+    import glob
+
+    from yddnews.extract.dom import TEXT_CONTENT_XPATH, child, text_content
+    from yddnews.extract.layouts import article_parser
+    from yddnews.extract.layouts.cms import CmsSkin
+
+    docs = [page.html for page in replica_pages(60, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    docs.append("<html><body><div>a<!--c--><b>b</b>&amp;<p>x<br/>y</p>&#44592;</div>t</body>"
+                "</html>")
+    for doc in docs:
+        root = parse_html(doc)
+        for el in root.iter():
+            assert text_content(el) == TEXT_CONTENT_XPATH(el)
+            for tag in ("head", "body", "title", "p", "div"):
+                assert child(el, tag) is el.find(tag)
+        parser = article_parser(root, "http://127.0.0.1:8800/news/article.html?no=1")
+        if isinstance(parser, CmsSkin):
+            found = parser.container.xpath(".//*[@id='news_body_area']") or root.xpath(
+                "//*[@id='news_body_area']")
+            assert parser.body_element() is (found[0] if found else None)
+
+
+# the XPath forms of the block walks (dom.with_class, dom.items_of, subtitle candidates)
+WALK_XPATHS = {
+    ("with", ("sec", "cate", "section"), None):
+        ".//*[contains(@class,'sec') or contains(@class,'cate') or contains(@class,'section')]",
+    ("with", ("head_tag",), None): ".//*[contains(@class,'head_tag')]",
+    ("with", ("weather_slide",), "ul"): ".//ul[contains(@class,'weather_slide')]",
+    ("items", ("ul", "art_info", "li")): ".//ul[contains(@class,'art_info')]/li",
+    ("items", ("div", "info_box", "span")): ".//div[contains(@class,'info_box')]/span",
+    ("items", ("p", "art_byline", "span")): ".//p[contains(@class,'art_byline')]/span",
+}
+SUBTITLES_XPATH = etree.XPath(
+    ".//*[self::h3 or self::h4 or contains(@class,'sub_title') or contains(@class,'subtitle')"
+    " or contains(@class,'sub_tit')]"
+)
+
+
+def test_block_walks_are_their_xpath_forms() -> None:
+    import glob
+
+    from yddnews.extract.dom import items_of, with_class
+    from yddnews.extract.layouts.generic import subtitle_candidates
+
+    docs = [page.html for page in replica_pages(30, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    docs.append('<div class="art_info"><ul class="art_info"><li>a<ul class="art_info x">'
+                '<li>b</li></ul></li><li class="sec">c</li></ul><h3 class="sub_title">d'
+                '<h4>e</h4></h3><p class="art_byline"><span>f</span><b><span>g</span></b></p>'
+                '</div>')
+    for doc in docs:
+        root = parse_html(doc)
+        for el in root.iter():
+            for key, xp in WALK_XPATHS.items():
+                got = with_class(el, *key[1], tag=key[2]) if key[0] == "with" else items_of(
+                    el, *key[1])
+                assert got == el.xpath(xp), (key, el)
+            assert subtitle_candidates(el) == SUBTITLES_XPATH(el)
+
+
+def test_element_text_is_the_rendered_line() -> None:
+    import random
+
+    from yddnews.extract.dom import _BULLET_LINE_RE, element_text, render_element
+
+    def plain(el) -> str:
+        return normalize_space(_BULLET_LINE_RE.sub("", render_element(el)))
+
+    els = [el for page in replica_pages(30, variety=True) for el in parse_html(page.html).iter()]
+    rng = random.Random(5)
+    bits = ["가", "a", " ", "\u00a0", "\t", "\n", "• ", "•", "\u200b", "e\u0301", "  "]
+    for _ in range(3000):
+        el = etree.Element(rng.choice(["p", "li", "span", "td"]))
+        el.text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 6)))
+        els.append(el)
+    for el in els:
+        assert element_text(el) == plain(el), repr(el.text)

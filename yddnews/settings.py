@@ -34,7 +34,12 @@ YDD_REJECTS_FEED = "data/rejects.jsonl"
 YDD_STORE = "data/yddnews.sqlite"
 
 FEED_EXPORT_ENCODING = "utf-8"  # Hangul unescaped in JSON
-FEED_EXPORTERS = {"csv": "yddnews.outputs.exporters.ExcelCsvItemExporter"}  # BOM + readable lists
+FEED_EXPORTERS = {
+    "csv": "yddnews.outputs.exporters.ExcelCsvItemExporter",  # BOM + readable lists
+    # Scrapy's JSON Lines bytes, without its per-field lookups for dataclass items (speed)
+    **dict.fromkeys(("jsonlines", "jsonl", "jl"),
+                    "yddnews.outputs.exporters.DataclassJsonLinesItemExporter"),
+}
 FEED_EXPORT_FIELDS = None  # the dataclass field order
 # Local feed files are written through, item by item, so a killed crawl keeps every item it
 # exported (yddnews/outputs/feeds.py).
@@ -275,3 +280,17 @@ YDD_MAX_ARTICLE_REQUESTS = 500000
 # Seconds between two progress lines at INFO (articles fetched/discovered, listing pages
 # walked, rate, ETA, rejects); 0 = none. Default 5.
 YDD_PROGRESS_INTERVAL = 5.0
+
+# --- Saved pages (`scrapy crawl dumps`; issue 16, yddnews/workerpool.py) ------------------
+# Worker processes that read and extract the saved files: 0 = one per core this process may
+# use (at most 8), 1 = none (everything in the crawl's process). The output is the same
+# whatever the number: results are taken in the order of the files. Default 0.
+YDD_DUMPS_WORKERS = 0
+# Articles written to the store per SQLite transaction (one commit each cost more than the rest
+# of storing an article). Committed before any other write and before a run is recorded as
+# done; a batch that fails is counted as not stored and the crawl exits 1. A killed crawl loses
+# the open batch from the store (never from the feed) and stores it the next time: 1 for crawls
+# (a killed crawl exports again at most the articles in flight), YDD_DUMPS_STORE_BATCH for
+# `scrapy crawl dumps` (local files, read again whole by the next run). Defaults 1 and 500.
+YDD_STORE_BATCH = 1
+YDD_DUMPS_STORE_BATCH = 500

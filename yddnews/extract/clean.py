@@ -9,8 +9,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 KST = timezone(timedelta(hours=9), "KST")
+
+class Gated:
+    """A compiled pattern each of whose matches holds one of `words`: text holding none of
+    them cannot match, and a few substring tests tell so (cheaper than the regex scanning it
+    from every position). Same search()/match() results as the pattern."""
+
+    __slots__ = ("pattern", "words")
+
+    def __init__(self, pattern: re.Pattern, words: tuple[str, ...]) -> None:
+        self.pattern, self.words = pattern, words
+
+    def _may_match(self, text: str) -> bool:
+        for w in self.words:
+            if w in text:
+                return True
+        return False
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text) if self._may_match(text) else None
+
+    def match(self, text: str) -> re.Match | None:
+        return self.pattern.match(text) if self._may_match(text) else None
+
 
 # --------------------------------------------------------------------------- whitespace
 
@@ -33,15 +57,30 @@ def normalize_space(text: str | None) -> str:
     short = len(text) <= _NORMALIZED_LEN
     if short and text in _NORMALIZED:
         return text
-    text = _JUNK_RE.sub("", text)
-    # str.split() splits on every Unicode space (NBSP, U+3000, U+2000-U+200A, tabs, newlines...)
-    # and drops the ends: runs collapse to one plain space; 4x faster than a regex sub.
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    if not is_normal_space(text):
+        text = _JUNK_RE.sub("", text)
+        # str.split() splits on every Unicode space (NBSP, U+3000, U+2000-U+200A, tabs,
+        # newlines...) and drops the ends: runs collapse to one plain space; 4x faster than a
+        # regex sub.
+        text = unicodedata.normalize("NFC", " ".join(text.split()))
     if len(text) <= _NORMALIZED_LEN:
         if len(_NORMALIZED) >= _NORMALIZED_MAX:
             _NORMALIZED.clear()
         _NORMALIZED.add(text)
     return text
+
+
+def is_normal_space(text: str) -> bool:
+    """True when normalize_space(text) is text (4x cheaper than computing it): no character
+    that str.split() splits on but the plain space, and no junk character (every one of them
+    but U+FFFD is unprintable), no run of spaces, no space at either end, already NFC."""
+    return (
+        text.isprintable()
+        and text[0] != " " and text[-1] != " "
+        and "  " not in text
+        and "\ufffd" not in text
+        and unicodedata.is_normalized("NFC", text)
+    )
 
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
@@ -84,6 +123,7 @@ _DT_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=512)  # pure; a page's times are read from several sources, often alike
 def parse_kst(text: str | None) -> str | None:
     """`등록 2025.01.30 11:54:18` -> `2025-01-30T11:54:18+09:00`.
 
@@ -222,6 +262,10 @@ _COPYRIGHT_KO_RE = re.compile(
 )
 
 
+_COPYRIGHT_WORD_RE = re.compile(r"(?i)copyright")
+_SENTENCE_END_KO_RE = re.compile(r"(?:다|요|죠)[.!?\"'”]*$")
+
+
 def is_copyright(paragraph: str) -> bool:
     """Rule 9: the whole paragraph is a copyright notice (not a sentence mentioning 저작권)."""
     p = normalize_space(paragraph)
@@ -230,10 +274,10 @@ def is_copyright(paragraph: str) -> bool:
     core = p.strip(_BRACKETS + " .")
     if _COPYRIGHT_EN_RE.match(core):
         return True
-    if re.search(r"(?:다|요|죠)[.!?\"'”]*$", core):  # a sentence, not a notice
+    has_mark = "저작권자" in core or "ⓒ" in core or "©" in core or _COPYRIGHT_WORD_RE.match(core)
+    if not has_mark or _SENTENCE_END_KO_RE.search(core):  # no mark; a sentence, not a notice
         return False
-    has_mark = "저작권자" in core or "ⓒ" in core or "©" in core or re.match(r"(?i)copyright", core)
-    return bool(has_mark and _COPYRIGHT_KO_RE.match(core))
+    return bool(_COPYRIGHT_KO_RE.match(core))
 
 
 def remove_copyright(paragraphs: list[str]) -> list[str]:
@@ -265,12 +309,15 @@ _RELATED_HEAD_RE = re.compile(
 )
 
 
+_SENTENCE_DOT_RE = re.compile(r"[다요]\.[\"'”’)]*$")
+
+
 def is_boilerplate_line(paragraph: str) -> bool:
     """A whole paragraph that is page furniture, not body: a lone `ⓒ 영등포신문`, `...기자의
     전체기사 보기`, `다른기사 보기`, a news-tip line (`기사제보 ydpnews@naver.com`), share labels.
     The same words inside a sentence leave the paragraph alone."""
     p = normalize_space(paragraph)
-    if not p or len(p) > 100 or re.search(r"[다요]\.[\"'”’)]*$", p):  # a sentence
+    if not p or len(p) > 100 or _SENTENCE_DOT_RE.search(p):  # a sentence
         return False
     return bool(_LONE_MARK_RE.match(p) or _BOILERPLATE_RE.match(p))
 
@@ -452,6 +499,9 @@ def finish_body(paragraphs: list[str]) -> tuple[str, list[str], list[str]]:
     return join_paragraphs(paras), reporters, emails
 
 
+_LEADING_MARK_RE = re.compile(r"^[▲△▶▷☞↑]\s*")
+
+
 def caption_text(credit: str) -> str:
     """A credit line as a caption: without its leading `▲` / `△` marker."""
-    return normalize_space(re.sub(r"^[▲△▶▷☞↑]\s*", "", normalize_space(credit)))
+    return normalize_space(_LEADING_MARK_RE.sub("", normalize_space(credit)))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .clean import (
     BYLINE_RE,
+    Gated,
     cut_site_footer,
     finish_body,
     is_boilerplate_line,
@@ -31,12 +32,12 @@ _LABEL_DT = (
 )
 # labels of the publication time on the CMS's skins (`등록`, `입력`, `기사입력`, `승인`, ...);
 # not `최종편집`: older skins show the whole site's last-edit time under it
-PUBLISHED_RE = re.compile(
+PUBLISHED_RE = Gated(re.compile(
     r"(?:^|\s|•|\|)(?:기사\s*)?(?:등록|입력|게재|승인|발행)(?:일시|일자|일)?" + _LABEL_DT
-)
-MODIFIED_RE = re.compile(
+), ("등록", "입력", "게재", "승인", "발행"))
+MODIFIED_RE = Gated(re.compile(
     r"(?:^|\s|•|\|)(?:기사\s*|최종\s*)?(?:수정|업데이트)(?:일시|일자|일)?" + _LABEL_DT
-)
+), ("수정", "업데이트"))
 # an info item that is a bare date and time (`2025-10-02 09:30`): the publication time
 BARE_DT_RE = re.compile(
     r"\s*(\d{4}\s*[.\-/]\s*\d{1,2}\s*[.\-/]\s*\d{1,2}\.?\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"

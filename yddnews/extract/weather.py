@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from yddnews.items import WeatherReading
 
-from .clean import normalize_space
+from .clean import Gated, normalize_space
 
 DEFAULT_STATIONS: tuple[str, ...] = (
     "동두천", "강릉", "서울", "대전", "대구", "울산", "광주", "부산",
@@ -128,9 +128,9 @@ def parse_widget_text(
     return readings
 
 
-_WIDGET_LINE_RE = re.compile(
+_WIDGET_LINE_RE = Gated(re.compile(
     r"^\s*(?:•\s*)?[가-힣A-Za-z/() \t]*[-−]?\d{1,2}(?:\.\d)?\s*(?:℃|°C)\s*$"
-)
+), ("℃", "°C"))
 
 
 def widget_region(text: str) -> str:
@@ -164,8 +164,9 @@ def extract_weather_text(
 
 
 # A crawl sees few distinct widget states (the widget changes per day, not per page), so the
-# readings of each state are parsed once. Values: each reading's fields but source_url.
-_CACHE: dict[tuple, list[dict]] = {}
+# readings of each state are parsed once. Values: each reading's fields but source_url, as
+# tuples (rebuilt with named arguments: ~2x cheaper than **fields).
+_CACHE: dict[tuple, list[tuple]] = {}
 _CACHE_SIZE = 256
 _CACHE_MAX_STATE = 32_768  # a bigger "widget" (one grown into a whole page) is not kept
 
@@ -177,14 +178,17 @@ def cached_readings(
     parse() depends on: stations, day). Fresh readings on every call, with `source_url` set:
     the pipelines stamp each reading, so pages must not share them."""
     key = (state, *context)
-    fields = _CACHE.get(key)
-    if fields is None:
-        fields = [{k: v for k, v in vars(r).items() if k != "source_url"} for r in parse()]
+    rows = _CACHE.get(key)
+    if rows is None:
+        rows = [(r.observed_on, r.station, r.condition, r.temperature_c, r.provider, r.fetched_at)
+                for r in parse()]
         if len(state) <= _CACHE_MAX_STATE:
             if len(_CACHE) >= _CACHE_SIZE:
                 del _CACHE[next(iter(_CACHE))]  # the oldest
-            _CACHE[key] = fields
-    return [WeatherReading(**f, source_url=source_url) for f in fields]
+            _CACHE[key] = rows
+    return [WeatherReading(observed_on=day, station=station, condition=cond, temperature_c=t,
+                           provider=provider, source_url=source_url, fetched_at=fetched)
+            for day, station, cond, t, provider, fetched in rows]
 
 
 def dedupe(readings: list[WeatherReading]) -> list[WeatherReading]:

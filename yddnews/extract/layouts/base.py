@@ -18,7 +18,7 @@ from yddnews.items import Article
 from yddnews.site import article_no
 
 from ..clean import caption_text, finish_body, is_photo_credit, normalize_space, table_rows_to_text
-from ..dom import SKIP_TAGS, classes, element_text, is_hidden, render_element
+from ..dom import SKIP_TAGS, element_text, is_hidden, render_element
 
 _JUNK_CLASS_RE = re.compile(
     r"(?:^|[_\-])(?:ad|ads|adv|advert\w*|adsense|adsbygoogle|banner|share|sns|social|sponsor|"
@@ -35,6 +35,7 @@ _BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote section article header footer "
     "figure figcaption pre address center aside main nav hr tr".split()
 )
+_SKIP_IN_BODY = SKIP_TAGS | {"ins"}
 META = etree.XPath("//meta[@property=$name or @name=$name]/@content")
 TITLE_TEXT = etree.XPath("//title//text()")
 _OWN_TABLE = etree.XPath("ancestor::table[1]")
@@ -59,8 +60,44 @@ def is_junk(el) -> bool:
     return any(_JUNK_CLASS_RE.search(tok) for tok in name.split())
 
 
+# (is junk, is a photo box class, is a caption class) per (class, id) attribute pair: the same
+# few class names recur on every page, so each pair is tested once (plain definitions:
+# is_junk and the two class regexes on the space-joined class tokens)
+_CLASS_FLAGS: dict[tuple, tuple[bool, bool, bool]] = {}
+_CLASS_FLAGS_MAX = 4096
+
+
+def class_flags(cls: str | None, id_: str | None) -> tuple[bool, bool, bool]:
+    key = (cls, id_)
+    flags = _CLASS_FLAGS.get(key)
+    if flags is None:
+        junk = any(_JUNK_CLASS_RE.search(tok) for tok in f"{cls or ''} {id_ or ''}".split())
+        joined = " ".join((cls or "").split())
+        flags = (junk, bool(joined and _PHOTO_CLASS_RE.search(joined)),
+                 bool(joined and _CAPTION_CLASS_RE.search(joined)))
+        if len(_CLASS_FLAGS) >= _CLASS_FLAGS_MAX:
+            _CLASS_FLAGS.clear()
+        _CLASS_FLAGS[key] = flags
+    return flags
+
+
 def _has_img(el) -> bool:
     return next(el.iterdescendants("img"), None) is not None
+
+
+# a root-relative path of plain segments (no dot segments, query, fragment, escapes): joined
+# to an http(s) page URL it is the page's origin + the path, as urljoin makes it
+_PLAIN_PATH_RE = re.compile(r"/[A-Za-z0-9_\-]+(?:[./][A-Za-z0-9_\-]+)*")
+_HTTP_ORIGIN_RE = re.compile(r"https?://[^/?#\[\]@\\\s\x00-\x1f\x7f]*(?=[/?#]|$)")
+
+
+def join_url(base_url: str, src: str) -> str:
+    """= urljoin(base_url, src), without urllib's parsing for the usual image path."""
+    if _PLAIN_PATH_RE.fullmatch(src):
+        m = _HTTP_ORIGIN_RE.match(base_url)
+        if m and m.group().isascii():
+            return m.group() + src
+    return urljoin(base_url, src)
 
 
 def _img_url(img, base_url: str) -> str | None:
@@ -72,7 +109,7 @@ def _img_url(img, base_url: str) -> str | None:
                 break
     if not src or src.startswith("data:"):
         return None
-    return urljoin(base_url, src)
+    return join_url(base_url, src)
 
 
 class BodyWalker:
@@ -88,9 +125,12 @@ class BodyWalker:
 
     def flush(self) -> None:
         if self.buf:
-            p = normalize_space("".join(self.buf))
-            if p:
-                self.paras.append(p)
+            raw = "".join(self.buf)
+            # whitespace between blocks (half the flushes) normalizes to nothing
+            if not raw.isspace():
+                p = normalize_space(raw)
+                if p:
+                    self.paras.append(p)
             self.buf = []
 
     def add_images(self, el, caption: str | None) -> None:
@@ -105,7 +145,7 @@ class BodyWalker:
         for el in box.iter():
             if el is box or not isinstance(el.tag, str):
                 continue
-            if el.tag == "figcaption" or _CAPTION_CLASS_RE.search(" ".join(classes(el))):
+            if el.tag == "figcaption" or class_flags(el.get("class"), el.get("id"))[2]:
                 return element_text(el) or None
         return None
 
@@ -128,10 +168,17 @@ class BodyWalker:
 
     def visit(self, el) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or tag == "ins":
+        if not isinstance(tag, str) or tag in _SKIP_IN_BODY:
             return
-        if is_hidden(el) or is_junk(el):
-            return
+        if el.keys():  # attributes: hidden? junk? a photo box or a caption by its class?
+            if is_hidden(el):
+                return
+            cls = el.get("class")
+            junk, photo, caption = class_flags(cls, el.get("id"))
+            if junk:
+                return
+        else:
+            cls, photo, caption = None, False, False
         if tag == "br":
             self.flush()
             return
@@ -146,14 +193,11 @@ class BodyWalker:
             else:
                 self.table(el)
             return
-        cls = " ".join(classes(el))
-        if tag == "figure" or (
-            cls and _PHOTO_CLASS_RE.search(cls) and _has_img(el) and len(element_text(el)) <= 300
-        ):
+        if tag == "figure" or (photo and _has_img(el) and len(element_text(el)) <= 300):
             self.flush()
             self.photo_box(el)
             return
-        if cls and _CAPTION_CLASS_RE.search(cls) and not _has_img(el):
+        if caption and not _has_img(el):
             self.flush()
             cap = element_text(el)
             if cap and self.images and self.images[-1]["caption"] is None:

@@ -8,14 +8,10 @@ from typing import ClassVar
 
 from lxml import etree
 
-from ..dom import element_text, has_class
+from ..dom import element_text, has_class, items_of, with_class
 from ..textpath import looks_like_section
 from .base import ArticleParser
 from .generic import breadcrumb_section, dates_of, section_near_title, subtitle_after
-
-_INFO_ITEMS = etree.XPath(".//ul[contains(@class,'art_info')]/li")
-_BODY = etree.XPath(".//*[@id='news_body_area']")
-_BODY_ANYWHERE = etree.XPath("//*[@id='news_body_area']")
 
 
 class CmsSkin(ArticleParser):
@@ -56,11 +52,16 @@ class CmsSkin(ArticleParser):
     def dates(self) -> tuple[str | None, str | None]:
         if self.top is None:
             return None, None
-        return dates_of([element_text(li) for li in _INFO_ITEMS(self.top)])
+        return dates_of([element_text(li) for li in items_of(self.top, "ul", "art_info", "li")])
 
     def body_element(self):
-        found = _BODY(self.container) or _BODY_ANYWHERE(self.root)
-        return found[0] if found else None
+        # = (container.xpath(".//*[@id=B]") or root.xpath("//*[@id=B]"))[0], B the body id:
+        # a walk that stops at the first one (cheaper than an XPath evaluation)
+        for scope in (self.container.iterdescendants(), self.root.getroottree().iter()):
+            for el in scope:
+                if el.get("id") == "news_body_area":
+                    return el
+        return None
 
 
 class Arv001(CmsSkin):
@@ -90,9 +91,6 @@ _PATH_LINKS = etree.XPath(
     ".//*[contains(@class,'path_wrap')]"
     "//a[contains(@href,'section_list_all') or contains(@href,'sec_no=')]"
 )
-_INFO_BOX_ITEMS = etree.XPath(".//div[contains(@class,'info_box')]/span")
-_BYLINE_ITEMS = etree.XPath(".//p[contains(@class,'art_byline')]/span")
-_HEAD_TAG = etree.XPath(".//*[contains(@class,'head_tag')]")
 
 
 class Arv003(CmsSkin):
@@ -112,7 +110,7 @@ class Arv003(CmsSkin):
     def dates(self) -> tuple[str | None, str | None]:
         if self.top is None:
             return None, None
-        return dates_of([element_text(el) for el in _INFO_BOX_ITEMS(self.top)])
+        return dates_of([element_text(el) for el in items_of(self.top, "div", "info_box", "span")])
 
 
 class Arv006(CmsSkin):
@@ -124,7 +122,7 @@ class Arv006(CmsSkin):
 
     def section(self) -> str | None:
         if self.top is not None:
-            for el in _HEAD_TAG(self.top):
+            for el in with_class(self.top, "head_tag"):
                 t = element_text(el)
                 if t:
                     return t
@@ -133,7 +131,7 @@ class Arv006(CmsSkin):
     def dates(self) -> tuple[str | None, str | None]:
         if self.top is None:
             return None, None
-        return dates_of([element_text(el) for el in _BYLINE_ITEMS(self.top)])
+        return dates_of([element_text(el) for el in items_of(self.top, "p", "art_byline", "span")])
 
 
 SKINS: tuple[type[CmsSkin], ...] = (Arv001, Arv001_01, Arv005_01, Arv008, Arv003, Arv006)

@@ -8,7 +8,7 @@ import re
 from lxml import etree
 
 from ..clean import normalize_space, parse_kst
-from ..dom import class_xpath, element_text, has_class, text_content
+from ..dom import class_xpath, element_text, has_class, text_content, with_class
 from ..textpath import BARE_DT_RE, MODIFIED_RE, PUBLISHED_RE, looks_like_section
 from .base import ArticleParser, meta, precedes
 
@@ -30,15 +30,7 @@ _BODY_IN_CONTAINER = tuple(etree.XPath("." + xp) for xp in _BODY_XPATHS)
 _TITLE_CLASSES = etree.XPath(
     ".//*[" + " or ".join(class_xpath(c) for c in ("art_title", "title", "tit")) + "]"
 )
-SECTION_CANDIDATES = etree.XPath(
-    ".//*[contains(@class,'sec') or contains(@class,'cate') or contains(@class,'section')]"
-)
 SECTION_LINKS = etree.XPath(".//a[contains(@href,'section_list_all')]")
-SUBTITLE_CANDIDATES = etree.XPath(
-    ".//*[self::h3 or self::h4 or contains(@class,'sub_title') or contains(@class,'subtitle')"
-    " or contains(@class,'sub_tit')]"
-)
-IN_UL = etree.XPath("ancestor::ul")
 _INFO_CANDIDATES = etree.XPath(".//li | .//span | .//p | .//em | .//div[not(*)]")
 DATE_LABELLED = etree.XPath(
     "//*[self::li or self::span or self::p or self::div or self::em or self::dd]"
@@ -84,7 +76,8 @@ def first(root, xpaths):
 def section_near_title(top, title_el) -> str | None:
     """The section label of a header block: an element whose class names a section, else the
     line just before the title (whatever its class)."""
-    for el in SECTION_CANDIDATES(top):
+    # = .//*[contains(@class,'sec') or contains(@class,'cate') or contains(@class,'section')]
+    for el in with_class(top, "sec", "cate", "section"):
         t = element_text(el)
         if t and looks_like_section(t):
             return t
@@ -98,10 +91,24 @@ def section_near_title(top, title_el) -> str | None:
     return None
 
 
+def subtitle_candidates(top) -> list:
+    """= top.xpath(".//*[self::h3 or self::h4 or contains(@class,'sub_title') or
+    contains(@class,'subtitle') or contains(@class,'sub_tit')]"), by a walk."""
+    out = []
+    for el in top.iterdescendants():
+        if el.tag in ("h3", "h4"):
+            out.append(el)
+        else:
+            cls = el.get("class")
+            if cls and ("sub_tit" in cls or "subtitle" in cls):  # sub_tit covers sub_title
+                out.append(el)
+    return out
+
+
 def subtitle_after(top, title_el) -> str | None:
     subs = []
-    for el in SUBTITLE_CANDIDATES(top):
-        if el is title_el or IN_UL(el):
+    for el in subtitle_candidates(top):
+        if el is title_el or next(el.iterancestors("ul"), None) is not None:
             continue
         if not precedes(title_el, el):
             continue

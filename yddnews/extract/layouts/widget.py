@@ -11,7 +11,15 @@ from lxml import etree
 
 from yddnews.items import WeatherReading
 
-from ..dom import SKIP_TAGS, XML_SPACE_RE, element_text, render_element, text_content
+from ..dom import (
+    SKIP_TAGS,
+    XML_SPACE_RE,
+    child,
+    element_text,
+    render_element,
+    text_content,
+    with_class,
+)
 from ..weather import (
     PROVIDER,
     cached_readings,
@@ -36,7 +44,7 @@ _WEATHER_BOXES = etree.XPath("//*[contains(@class,'weather') or contains(@id,'we
 def header_date_dom(root) -> str | None:
     """The page's header date (`2026.01.01 (목)` and other forms, weather.header_date), the
     first text node holding one."""
-    body = root.find("body")
+    body = child(root, "body")
     for el in (body if body is not None else root).iter():
         if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
             continue
@@ -69,12 +77,15 @@ class Widget2018(WidgetParser):
     """`<li class="icon_w"><span class="iw18">연무</span>서울 5.0℃</li>`, 16 items or more."""
 
     name = "widget_2018"
-    _LIST = etree.XPath(".//ul[contains(@class,'weather_slide')]")
-    _ITEMS = etree.XPath("./li")
+
+    @staticmethod
+    def slide_lists(el) -> list:
+        """= el.xpath(".//ul[contains(@class,'weather_slide')]")."""
+        return with_class(el, "weather_slide", tag="ul")
 
     @classmethod
     def matches(cls, el) -> bool:
-        return bool(cls._LIST(el))
+        return bool(cls.slide_lists(el))
 
     def condition(self, span) -> str | None:
         word = element_text(span)
@@ -105,10 +116,10 @@ class Widget2018(WidgetParser):
 
     def readings(self, el, day: str) -> list[WeatherReading]:
         def parse() -> list[WeatherReading]:
-            out = [self.reading(li, day) for li in self._ITEMS(el)]
+            out = [self.reading(li, day) for li in el.iterchildren("li")]
             return dedupe([r for r in out if r is not None])
 
-        lists = self._LIST(el)
+        lists = self.slide_lists(el)
         el = lists[0] if lists else el
         markup = etree.tostring(el, with_tail=False)
         return cached_readings(markup, (self.name, self.stations, day), parse, self.url)
@@ -122,15 +133,20 @@ def _is_caption(t: str | None) -> bool:
 
 def _first_caption_in(el):
     """The holder of the first caption text node inside `el` (its text, then each child's
-    subtree and tail), in document order; None when there is none."""
-    if _is_caption(el.text):
-        return el
-    for child in el:
-        found = _first_caption_in(child)
-        if found is not None:
-            return found
-        if _is_caption(child.tail):
-            return child
+    subtree and tail), in document order; None when there is none.
+
+    One C-level preorder walk (`el.iter()`) instead of a Python recursion: a node's text is
+    checked when the walk reaches it, its tail too, but the tail follows the node's subtree,
+    so a caption there only counts once the subtree holds none."""
+    for node in el.iter():
+        t = node.text
+        if t and "기상청" in t and _is_caption(t):
+            return node
+        if node is not el:
+            t = node.tail
+            if t and "기상청" in t and _is_caption(t):
+                inner = _first_caption_in(node) if len(node) else None
+                return inner if inner is not None else node
     return None
 
 
