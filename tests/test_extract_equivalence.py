@@ -252,3 +252,29 @@ def test_element_text_is_the_rendered_line() -> None:
         els.append(el)
     for el in els:
         assert element_text(el) == plain(el), repr(el.text)
+
+
+def test_page_landmarks_is_the_two_walks() -> None:
+    import glob
+    import random
+
+    from yddnews.extract.layouts import find_container, page_landmarks
+
+    docs = [page.html for page in replica_pages(60, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    rng = random.Random(17)
+    for _ in range(2000):  # captions and containers anywhere, in either order
+        tree = _random_tree(rng)
+        for cls in ("arv_001", "x arv_008_1", "arv_box", "arv_"):
+            if rng.random() < 0.4:
+                tree = tree.replace("<div>", f'<div class="{cls}">', 1) if rng.random() < 0.5 \
+                    else f'<p class="{cls}">c</p>' + tree
+        docs.append(f"<html><body>{tree}</body></html>")
+    for doc in docs:
+        root = parse_html(doc)
+        if root is None:
+            continue
+        caption, container = page_landmarks(root)
+        assert caption is _caption_holder(root)
+        assert container is find_container(root)
