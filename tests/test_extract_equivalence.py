@@ -278,3 +278,22 @@ def test_page_landmarks_is_the_two_walks() -> None:
         caption, container = page_landmarks(root)
         assert caption is _caption_holder(root)
         assert container is find_container(root)
+
+
+def test_gated_patterns_match_as_their_regexes() -> None:
+    import random
+
+    from yddnews.extract.textpath import MODIFIED_RE, PUBLISHED_RE
+    from yddnews.extract.weather import _WIDGET_LINE_RE
+
+    rng = random.Random(11)
+    bits = ["등록", "입력", "기사입력", "수정", "최종수정", "업데이트", "게재", "승인일", "발행",
+            " ", ":", "2025.01.02", " 09:30", ":15", "•", "|", "서울", "-3.5", "℃", "°C", "°",
+            "\t", "가", "1"]
+    for _ in range(20000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 8)))
+        for gated in (PUBLISHED_RE, MODIFIED_RE, _WIDGET_LINE_RE):
+            for op in ("search", "match"):
+                got = getattr(gated, op)(text)
+                want = getattr(gated.pattern, op)(text)
+                assert (got and got.span()) == (want and want.span()), (text, op)
