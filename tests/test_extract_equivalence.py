@@ -297,3 +297,30 @@ def test_gated_patterns_match_as_their_regexes() -> None:
                 got = getattr(gated, op)(text)
                 want = getattr(gated.pattern, op)(text)
                 assert (got and got.span()) == (want and want.span()), (text, op)
+
+
+def test_url_article_no_is_site_article_no() -> None:
+    import random
+
+    from yddnews.extract.layouts.base import url_article_no
+    from yddnews.site import article_no
+
+    urls = ["http://127.0.0.1:8800/news/article.html?no=67650",
+            "https://www.ybstv.net/mobile/article.html?no=1", "http://h/news/article.html?no=",
+            "http://h/news/article.html?no=0012", "http://h/news/article.html?no=1234567890",
+            "http://h/news/article.html?no=1&x=2", "http://h/news/article.html?no=1#f",
+            "http://h/ezview/article.html?no=5", "HTTP://h/news/article.html?no=5",
+            "http://h\t/news/article.html?no=5", " http://h/news/article.html?no=5",
+            "http://u@h/news/article.html?no=5", "http://[::1]/news/article.html?no=5",
+            "http://호스트/news/article.html?no=5", "http://h/news/article.html?no=５",
+            "file:///tmp/news/article.html?no=5", "http://h/x/news/article.html?no=5"]
+    rng = random.Random(7)
+    bits = ["http://", "https://", "h", ":80", "/news", "/mobile", "/article.html", "?no=",
+            "12", "0", "&", "#", "/", "ezview", "%31", " ", "?"]
+    urls += ["".join(rng.choice(bits) for _ in range(rng.randint(1, 7))) for _ in range(5000)]
+    for url in urls:
+        try:
+            want = article_no(url)
+        except ValueError:
+            continue
+        assert url_article_no(url) == want, url
