@@ -35,6 +35,15 @@ class IntSet:
             bits[byte] |= bit
             self._count += 1
 
+    def discard(self, n: int) -> None:
+        if not 0 <= n < BITMAP_LIMIT:
+            self._other.discard(n)
+            return
+        byte, bit = n >> 3, 1 << (n & 7)
+        if byte < len(self._bits) and self._bits[byte] & bit:
+            self._bits[byte] &= ~bit & 0xFF
+            self._count -= 1
+
     def update(self, values: Iterable[int]) -> None:
         for n in values:
             self.add(n)

@@ -27,6 +27,7 @@ REJECTS = "ydd/rejects"  # count; + "/" + reason key per reason
 CALLBACK_ERRORS = "ydd/errors/callback"  # exceptions raised by spider callbacks
 ITEM_ERRORS = "ydd/errors/item"  # exceptions raised by item pipelines
 WRITE_FAILED = "ydd/errors/write"  # 1 when a store or output write failed
+NOT_STORED = "ydd/errors/not_stored"  # exported articles whose store transaction failed
 UNSETTLED = "ydd/lifecycle/unsettled"  # discovered articles neither stored nor rejected
 LISTINGS_WALK = "ydd/lifecycle/listings_walk"  # complete | incomplete | not walked
 # Set (to the reasons, `; `-joined) when the crawl lost or could not record something:

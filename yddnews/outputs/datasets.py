@@ -4,6 +4,13 @@ Made, opened and closed only by the CrawlLifecycle extension (yddnews/outputs/li
 spiders, pipelines and rendering reach it with `Datasets.of(crawler)`. Every write goes through
 `_writing`: the first write that fails (disk full, read-only, a vanished directory) is reported
 once and ends every further write, so nothing is recorded as done that was not written.
+
+Articles may be written to the store in transactions of YDD_STORE_BATCH (one commit per
+article cost more than the rest of storing it). A batch holds articles only: any other write
+(weather, rejects, state, the run) commits the open batch first, and so does the end of the
+crawl before the run is recorded. A batch whose write or commit fails is rolled back whole,
+and every article in it is handed to `on_batch_lost` (the lifecycle counts them as not stored
+and the crawl exits 1): the feeds hold them, the store does not, the next crawl stores them.
 """
 
 from __future__ import annotations
@@ -70,6 +77,11 @@ class Datasets:
         self.weather_seen: set[tuple] = set()
         self.failed: str | None = None  # the first write failure, as told to the user
         self.on_write_failure: Callable[[str], None] | None = None
+        self.batch_size = max(1, settings.getint("YDD_STORE_BATCH", 1))
+        # (url, article_no, outcome) of the articles written since the last commit; outcome
+        # None for one the caller has not counted yet
+        self._batch: list[tuple[str, int | None, str | None]] = []
+        self.on_batch_lost: Callable[[list[tuple[str, int | None, str | None]]], None] | None = None
 
     # --- opening ------------------------------------------------------------------------
     def open(self) -> None:
@@ -127,6 +139,33 @@ class Datasets:
             yield True
         except WRITE_ERRORS as exc:
             self.write_failed(f"writing {what} failed: {type(exc).__name__}: {exc}")
+            self._lose_batch()
+
+    def _lose_batch(self) -> None:
+        """The open batch of articles is rolled back and reported as not stored."""
+        if not self._batch:
+            return
+        lost, self._batch = self._batch, []
+        try:
+            self.store.rollback()
+        except WRITE_ERRORS as exc:  # SQLite may have rolled it back itself
+            logger.debug("rollback after a failed write: %s", exc)
+        if self.on_batch_lost is not None:
+            self.on_batch_lost(lost)
+
+    def _commit_batch(self) -> None:
+        """Inside `_writing`: commit the open batch of articles (raises as a write would)."""
+        if self._batch:
+            self.store.commit()
+            self._batch.clear()
+
+    def commit(self) -> None:
+        """Commit the open batch of articles now (the end of the crawl, before the run is
+        recorded and before anything decides on what was stored)."""
+        if self.store is not None and self._batch:
+            with self._writing(f"the store {self.store.path}") as ok:
+                if ok:
+                    self._commit_batch()
 
     def write_failed(self, message: str) -> None:
         """Called for the first failed write of any output (also by the feed storage)."""
@@ -151,7 +190,16 @@ class Datasets:
         adapter = ItemAdapter(article)
         with self._writing(f"the store {self.store.path}") as ok:
             if ok:
-                return self.store.store_article(adapter)
+                if self.batch_size == 1:
+                    return self.store.store_article(adapter)
+                self.store.begin()
+                outcome = self.store.store_article(adapter)
+                if len(self._batch) + 1 < self.batch_size:
+                    self._batch.append((adapter.get("url"), adapter.get("article_no"), outcome))
+                else:  # outcome None: if this commit fails, the caller has not counted it yet
+                    self._batch.append((adapter.get("url"), adapter.get("article_no"), None))
+                    self._commit_batch()
+                return outcome
         return None
 
     def add_weather(self, reading: WeatherReading) -> bool:
@@ -169,6 +217,8 @@ class Datasets:
                 return False
         if self.store is not None:
             with self._writing(f"the store {self.store.path}") as ok:
+                if ok:
+                    self._commit_batch()
                 if ok and self.store.add_weather(ItemAdapter(reading).asdict()):
                     self.stats.inc_value(S.WEATHER_NEW)
             if not self.writable:
@@ -196,6 +246,7 @@ class Datasets:
         if self.store is not None and page_reject:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
+                    self._commit_batch()
                     self._store_reject(url, reasons)
         return self.writable
 
@@ -216,6 +267,7 @@ class Datasets:
             return False
         with self._writing(f"the store {self.store.path}") as ok:
             if ok:
+                self._commit_batch()
                 self.store.record_absent(article_no, url, reason)
         return self.writable
 
@@ -229,6 +281,7 @@ class Datasets:
         if url in self._page_rejects:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
+                    self._commit_batch()
                     self.store.clear_reject(url, None)
                     self._page_rejects.discard(url)
 
@@ -240,6 +293,7 @@ class Datasets:
         if self.store is not None:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
+                    self._commit_batch()
                     self.store.set_state(key, value)
 
     # --- end of crawl -------------------------------------------------------------------
@@ -247,9 +301,11 @@ class Datasets:
         if self.store is not None and self.run_id is not None:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
+                    self._commit_batch()
                     self.store.finish_run(self.run_id, reason, counts)
 
     def close(self) -> None:
+        self.commit()
         if self.store is not None:
             try:
                 self.store.close()

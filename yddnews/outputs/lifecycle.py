@@ -20,6 +20,7 @@ naming the exception, with the URL.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -64,6 +65,7 @@ class CrawlLifecycle:
         name = spider.name if spider is not None else crawler.spidercls.name
         self.datasets = Datasets(crawler, name)
         self.datasets.on_write_failure = self._stop_after_write_failure
+        self.datasets.on_batch_lost = self._not_stored
         self.datasets.open()  # StartRefused propagates: the crawl does not start
         crawler._ydd_datasets = self.datasets
         crawler._ydd_lifecycle = self
@@ -106,6 +108,20 @@ class CrawlLifecycle:
         url = getattr(item, "url", None) or (response.url if response is not None else "")
         if self.datasets.reject(url, [exception_reason(failure.value)]):
             self.settle_url(url)
+
+    def _not_stored(self, lost: list[tuple[str, int | None, str | None]]) -> None:
+        """A batch of articles (YDD_STORE_BATCH) could not be committed: none of them is
+        stored. Counted back, unsettled, and the crawl fails saying how many."""
+        for url, no, outcome in lost:
+            if outcome is not None:  # None: not counted yet
+                self.stats.inc_value(f"{S.ARTICLES}{outcome}", -1)
+            no = no if no is not None else site.article_no(url or "")
+            if no is not None:
+                self.settled.discard(no)
+        self.stats.inc_value(S.NOT_STORED, len(lost))
+        sample = ", ".join(url for url, _, _ in lost[:3])
+        self.problem(f"{len(lost)} exported articles are not in the store: their transaction "
+                     f"failed (e.g. {sample}); the next crawl stores them")
 
     def walked_all_listings(self) -> None:
         """The spider walks every listing to its end: the walk may be marked complete."""
@@ -159,11 +175,12 @@ class CrawlLifecycle:
         except (AttributeError, RuntimeError):  # not crawling yet (or any more)
             return
         if engine is not None and engine.running:
-            deferred_from_coro(engine.close_spider_async(reason=WRITE_FAILED_REASON))
+            deferred_from_coro(_close_when_items_done(engine, WRITE_FAILED_REASON))
 
     # --- the end -------------------------------------------------------------------------
     def spider_closed(self, spider, reason) -> None:
         """First of the spider_closed handlers: decide, so the checks and summary know."""
+        self.datasets.commit()  # the last batch of articles, before anything counts them
         unsettled = [n for n in self.discovered if n not in self.settled]  # ascending
         if unsettled:
             self.stats.set_value(S.UNSETTLED, len(unsettled))
@@ -207,6 +224,19 @@ class CrawlLifecycle:
 
         self.datasets.finish_run(reason, run_counts(self.crawler))
         self.datasets.close()
+
+
+async def _close_when_items_done(engine, reason: str) -> None:
+    """Close the spider; while its start() still yields items (dumps, warc), only once no item
+    is in the pipelines. Scrapy 2.19 looks again at whether a closing spider's items are done
+    only after a response: closed with start() items in process, a spider that fetches nothing
+    never closes. (The dumps spider stops yielding once a write failed.)"""
+    slot = getattr(engine.scraper, "slot", None)
+    while (getattr(engine, "_start", None) is not None and slot is not None
+           and slot.itemproc_size and engine.running):
+        await asyncio.sleep(0.01)
+    if engine.running and engine.spider is not None:
+        await engine.close_spider_async(reason=reason)
 
 
 def _seconds(value: float) -> timedelta:

@@ -1,8 +1,10 @@
 """The SQLite dataset store: articles, weather readings, crawl runs — and the incremental state.
 
 Scrapy-free so the export command, tests and benchmarks use it directly. Every write commits
-at once (WAL journal), so a killed crawl loses nothing that reached the store; only the search
-index is filled in batches (outputs/search.py), and caught up when the store is next opened.
+at once (WAL journal), so a killed crawl loses nothing that reached the store, unless the
+writer opened a transaction of several writes with begin() (the crawl's Datasets does, for
+YDD_STORE_BATCH articles: outputs/datasets.py); the search index is filled in batches
+(outputs/search.py), and caught up when the store is next opened.
 """
 
 from __future__ import annotations
@@ -178,9 +180,18 @@ class DatasetStore:
         self._unindexed = 0  # articles written since the search index last caught up
         self._lock = None
 
+    def begin(self) -> None:
+        """Open a transaction unless one is open: the writes up to commit() are one."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.commit()
+
+    def rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.rollback()
 
     def store_article(self, article: Mapping) -> str:
         """upsert_article and clear_reject in one transaction (one commit instead of three):

@@ -18,14 +18,24 @@ from __future__ import annotations
 import errno
 import glob
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
+from scrapy import signals
+
 from yddnews import site
+from yddnews import stats as S
 from yddnews.dumpfiles import file_uri, read_dump, shown, unreadable
 from yddnews.extract import extract_article_html, extract_article_text
 from yddnews.items import Reject
+from yddnews.outputs.datasets import Datasets
+from yddnews.outputs.lifecycle import exception_reason
 from yddnews.spiders.base import SiteSpider, utc_now
+from yddnews.workerpool import Died, OrderedPool, default_workers
+
+POOL_BATCH = 16  # files per task sent to a worker process
 
 
 def iter_paths(spec: str) -> Iterator[tuple[Path, str | None]]:
@@ -105,115 +115,96 @@ def quality(page, is_html: bool) -> tuple:
     return (filled, is_html, len(a.body or ""))
 
 
-class DumpsSpider(SiteSpider):
-    name = "dumps"
-    custom_settings = {"ROBOTSTXT_OBEY": False}  # nothing is fetched
-    fetches_site = False  # no reachability check before the crawl (yddnews/commands/crawl.py)
+@dataclass
+class Outcome:
+    """What reading (and extracting) one saved file gave, in whichever process did it: the page
+    and its quality, or the Reject saying why there is none; the warning to log; whether it was
+    extracted; the error line when reading or extracting it raised."""
 
-    def __init__(self, path=None, **kwargs):
-        super().__init__(**kwargs)
-        if not path:
-            raise ValueError("dumps needs -a path=FILE|DIR|GLOB")
-        self.path = path
+    result: tuple | Reject
+    warning: str | None = None
+    extracted: bool = False
+    error: str | None = None
 
-    async def start(self):
-        """Every file extracted once, and an article saved in several files exported once,
-        from its best copy. A first pass reads each file only as far as its address (no
-        extraction), which names the article for nearly every saved page; the files are
-        grouped by it and the second pass extracts each group's files and exports the best.
-        Memory holds paths, not pages. Files without an address are named by what their
-        extraction finds (title, publication time): those alone are extracted twice."""
-        stats = self.crawler.stats
-        groups: dict[tuple, list] = {}  # article key -> [path, ...] or [(score, path)]
-        found = False
-        for path, problem in iter_paths(self.path):
-            found = True
-            if problem:
-                stats.inc_value("ydd/pages/dump")
-                self.logger.warning("%s: %s", shown(path), problem)
-                yield Reject(file_uri(path), [problem], source=shown(path))
-                continue
-            opened = self.open(path)
-            if isinstance(opened, Reject):
-                yield opened
-                continue
-            key = address_key(opened[1], opened[2])
-            if key is not None:
-                groups.setdefault(key, []).append(path)
-                continue
-            result = self.extracted(path, *opened)  # no address: its content names it
-            if isinstance(result, Reject):
-                yield result
-                continue
-            page, score = result
-            key = article_key(page)
-            if key in groups:
-                (kept_score, kept), = groups[key]
-                self._duplicate(path if kept_score >= score else kept,
-                                kept if kept_score >= score else path)
-                if score > kept_score:
-                    groups[key] = [(score, path)]
-            else:
-                groups[key] = [(score, path)]
-        if not found:
-            self.logger.error("no files match %s", self.path)
-            yield Reject(self.path, ["no files match this path"], source=self.path)
-        for members in groups.values():
-            if isinstance(members[0], tuple):  # named by its content: read again
-                members = [members[0][1]]
-            best = None
-            for path in members:
-                result = self.read(path, count=False)
-                if isinstance(result, Reject):  # not an article, or changed since the 1st pass
-                    yield result
-                elif best is None:
-                    best = result + (path,)
-                else:
-                    keep_new = result[1] > best[1]
-                    self._duplicate(best[2] if keep_new else path, path if keep_new else best[2])
-                    if keep_new:
-                        best = result + (path,)
-            if best is not None:
-                yield best[0]
 
-    def _duplicate(self, other: Path, kept: Path) -> None:
-        stats = self.crawler.stats
-        stats.inc_value("ydd/duplicates")
-        stats.inc_value("ydd/dumps/duplicate_files")
-        self.logger.info("%s: the same article as %s (the better copy is kept)",
-                         shown(other), shown(kept))
+class DumpReader:
+    """Reads and extracts saved files: Scrapy-free, so worker processes run it too."""
 
-    def read(self, path: Path, count: bool = True):
-        """(page, quality) of a saved article page, or the Reject saying why it is none."""
-        opened = self.open(path, count)
-        if isinstance(opened, Reject):
-            return opened
-        return self.extracted(path, *opened)
+    def __init__(self, site_url: str, stations: list[str], raise_on: frozenset = frozenset()):
+        self.site_url = site_url
+        self.stations = stations
+        self.raise_on = raise_on  # YDD_DEBUG_RAISE_ON: tests of failure handling only
 
-    def open(self, path: Path, count: bool = True):
-        """(dump, url, article number) of a saved page of the site, or the Reject saying why
-        it is none; nothing extracted yet."""
-        if count:
-            self.crawler.stats.inc_value("ydd/pages/dump")
+    def open(self, path: Path) -> tuple[tuple | Reject, str | None]:
+        """((dump, url, article number), None) for a saved page of the site, or (the Reject
+        saying why it is none, the warning); nothing extracted yet."""
         dump = read_dump(path)
         if dump.problem:
             source = shown(path)
-            self.logger.warning("%s: %s", source, dump.problem)
-            return Reject(dump.address, [dump.problem], source=source)
+            return (Reject(dump.address, [dump.problem], source=source),
+                    f"{source}: {dump.problem}")
         of_site = (site.is_site_url(dump.address, self.site_url)
                    or site.is_site_url(dump.address, site.DEFAULT_SITE_URL))
         if not of_site and not dump.address.startswith("file:"):
             source = shown(path)
-            self.logger.warning("%s: saved from %s, not a page of the site", source, dump.address)
-            return Reject(dump.address, ["not a page of the site"], source=source)
+            return (Reject(dump.address, ["not a page of the site"], source=source),
+                    f"{source}: saved from {dump.address}, not a page of the site")
         no = site.article_no(dump.address) if of_site else None
         url = site.article_url(self.site_url, no) if no is not None else dump.address
-        return dump, url, no
+        return (dump, url, no), None
+
+    def task(self, task: tuple[str, Path, str | None]):
+        """What the worker processes (or the crawl's process) do with one file: ("address",
+        path, problem) for the first pass, ("read", path, None) for the second."""
+        kind, path, problem = task
+        if kind == "read":
+            return self.read(path)
+        return None if problem else self.address(path)
+
+    def address(self, path: Path) -> tuple | Outcome:
+        """First pass: the article key of a file that gives its address (nothing extracted),
+        else the Outcome: the Reject of an unusable file, or the extraction of a file without
+        an address (its content names it)."""
+        try:
+            opened, warning = self.open(path)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
+            return self.raised(path, file_uri(path), exc)
+        if isinstance(opened, Reject):
+            return Outcome(opened, warning)
+        key = address_key(opened[1], opened[2])
+        if key is not None:
+            return key
+        return self.extract(path, *opened)
+
+    def read(self, path: Path) -> Outcome:
+        """Open and extract one file; never raises (an exception is a reject naming it)."""
+        try:
+            opened, warning = self.open(path)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
+            return self.raised(path, file_uri(path), exc)
+        if isinstance(opened, Reject):
+            return Outcome(opened, warning)
+        return self.extract(path, *opened)
+
+    def extract(self, path: Path, dump, url: str, no: int | None) -> Outcome:
+        try:
+            return Outcome(self.extracted(path, dump, url, no), extracted=True)
+        except Exception as exc:  # noqa: BLE001
+            outcome = self.raised(path, url, exc)
+            outcome.extracted = True
+            return outcome
+
+    def raised(self, path: Path, url: str, exc: Exception) -> Outcome:
+        reason = exception_reason(exc)
+        source = shown(path)
+        return Outcome(Reject(url, [reason], source=source),
+                       error=f"{source}: reading it raised {reason} (recorded as a reject)")
 
     def extracted(self, path: Path, dump, url: str, no: int | None):
         """(page, quality) of an opened dump, or the Reject saying why it is no article."""
         source = shown(path)
-        self.crawler.stats.inc_value("ydd/dumps/extractions")
+        if no in self.raise_on:
+            raise RuntimeError(f"injected extraction failure on article {no} (YDD_DEBUG_RAISE_ON)")
         if dump.is_html:
             page = extract_article_html(url, dump.content, stations=self.stations)
         else:
@@ -232,3 +223,144 @@ class DumpsSpider(SiteSpider):
             return Reject(url, ["not an article page: no title or body found"],
                           extracted=page.article, source=source)
         return page, quality(page, dump.is_html)
+
+
+class DumpsSpider(SiteSpider):
+    name = "dumps"
+    custom_settings = {"ROBOTSTXT_OBEY": False}  # nothing is fetched
+    fetches_site = False  # no reachability check before the crawl (yddnews/commands/crawl.py)
+
+    def __init__(self, path=None, **kwargs):
+        super().__init__(**kwargs)
+        if not path:
+            raise ValueError("dumps needs -a path=FILE|DIR|GLOB")
+        self.path = path
+        self._pool: OrderedPool | None = None
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        settings.set("YDD_STORE_BATCH", settings.getint("YDD_DUMPS_STORE_BATCH"),
+                     priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        raise_on = frozenset(int(n) for n in crawler.settings.getlist("YDD_DEBUG_RAISE_ON"))
+        spider.reader = DumpReader(spider.site_url, spider.stations, raise_on)
+        spider.workers = crawler.settings.getint("YDD_DUMPS_WORKERS") or default_workers()
+        crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
+        return spider
+
+    async def start(self):
+        """Every file extracted once, and an article saved in several files exported once,
+        from its best copy. A first pass reads each file only as far as its address (no
+        extraction), which names the article for nearly every saved page; the files are
+        grouped by it and the second pass extracts each group's files and exports the best.
+        Both passes run in YDD_DUMPS_WORKERS processes, their results taken in the order of
+        the files: the same output whatever their number. Memory holds paths, not pages.
+        Files without an address are named by what their extraction finds (title,
+        publication time): those alone are extracted twice."""
+        stats = self.crawler.stats
+        datasets = Datasets.of(self.crawler)
+        entries = iter_paths(self.path)
+        first = list(islice(entries, POOL_BATCH + 1))
+        if self.workers > 1 and len(first) > POOL_BATCH:  # a few files: no processes to start
+            self._pool = OrderedPool(self.reader.task, self.workers, batch=POOL_BATCH)
+            self.logger.info("reading and extracting the files in %d worker processes",
+                             self.workers)
+        groups: dict[tuple, list] = {}  # article key -> [path, ...] or [(score, path)]
+        found = False
+        try:
+            tasks = (("address", path, problem) for path, problem in chain(first, entries))
+            async for (_, path, problem), result in self._map(tasks):
+                found = True
+                stats.inc_value("ydd/pages/dump")
+                if problem:
+                    self.logger.warning("%s: %s", shown(path), problem)
+                    yield Reject(file_uri(path), [problem], source=shown(path))
+                    continue
+                if isinstance(result, tuple):  # its address names the article
+                    groups.setdefault(result, []).append(path)
+                    continue
+                result = self._settle(result)  # unusable, or named by its content
+                if isinstance(result, Reject):
+                    yield result
+                    continue
+                page, score = result
+                key = article_key(page)
+                if key in groups:
+                    (kept_score, kept), = groups[key]
+                    self._duplicate(path if kept_score >= score else kept,
+                                    kept if kept_score >= score else path)
+                    if score > kept_score:
+                        groups[key] = [(score, path)]
+                else:
+                    groups[key] = [(score, path)]
+            if not found:
+                self.logger.error("no files match %s", self.path)
+                yield Reject(self.path, ["no files match this path"], source=self.path)
+            # named by its content: read again
+            members_of = [[m[0][1]] if isinstance(m[0], tuple) else m for m in groups.values()]
+            del groups
+            outcomes = self._map(("read", path, None)
+                                 for members in members_of for path in members)
+            for members in members_of:
+                if not datasets.writable:  # a write failed: the crawl is closing, stop here
+                    return
+                best = None
+                for path in members:
+                    _, outcome = await anext(outcomes)
+                    result = self._settle(outcome)
+                    if isinstance(result, Reject):  # not an article, or changed since pass 1
+                        yield result
+                    elif best is None:
+                        best = result + (path,)
+                    else:
+                        keep_new = result[1] > best[1]
+                        self._duplicate(best[2] if keep_new else path,
+                                        path if keep_new else best[2])
+                        if keep_new:
+                            best = result + (path,)
+                if best is not None:
+                    yield best[0]
+            await outcomes.aclose()
+        finally:
+            self._close_pool()
+
+    async def _map(self, tasks: Iterable[tuple]):
+        """(task, result) of every task, in order: in the worker processes if there are."""
+        if self._pool is None:
+            for task in tasks:
+                yield task, self.reader.task(task)
+            return
+        async for task, result in self._pool.results(tasks):
+            if isinstance(result, Died):
+                path = task[1]
+                result = Outcome(Reject(file_uri(path), [f"exception: {result.why}"],
+                                        source=shown(path)),
+                                 error=f"{shown(path)}: {result.why} (recorded as a reject)")
+            yield task, result
+
+    def _close_pool(self, *args, **kwargs) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _settle(self, outcome: Outcome):
+        """Log and count an outcome (in the crawl's process); its result."""
+        if outcome.extracted:
+            self.crawler.stats.inc_value("ydd/dumps/extractions")
+        if outcome.warning:
+            self.logger.warning("%s", outcome.warning)
+        if outcome.error:
+            self.crawler.stats.inc_value(S.CALLBACK_ERRORS)
+            self.logger.error("%s", outcome.error)
+        return outcome.result
+
+    def _duplicate(self, other: Path, kept: Path) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("ydd/duplicates")
+        stats.inc_value("ydd/dumps/duplicate_files")
+        self.logger.info("%s: the same article as %s (the better copy is kept)",
+                         shown(other), shown(kept))
