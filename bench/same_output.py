@@ -33,7 +33,7 @@ BEFORE = {"SPIDER_MIDDLEWARES": json.dumps({k: v for k, v in project.SPIDER_MIDD
                                             if v is not None}),
           "CONCURRENT_ITEMS": "100", "YDD_GC_THRESHOLD": "", "YDD_GC_FREEZE": "0",
           "STATS_CLASS": "scrapy.statscollectors.MemoryStatsCollector",
-          "YDD_EXTRACT_WORKER": "0"}
+          "YDD_EXTRACT_WORKER": "0", "YDD_HTTP_CLIENT": "twisted"}
 TIMES = ("fetched_at", "rejected_at", "first_stored_at", "updated_at")
 # A weather reading keeps the first page it was seen on: which page arrives first is up to the
 # network, in any two runs.

@@ -252,3 +252,75 @@ def test_element_text_is_the_rendered_line() -> None:
         els.append(el)
     for el in els:
         assert element_text(el) == plain(el), repr(el.text)
+
+
+def test_page_landmarks_is_the_two_walks() -> None:
+    import glob
+    import random
+
+    from yddnews.extract.layouts import find_container, page_landmarks
+
+    docs = [page.html for page in replica_pages(60, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    rng = random.Random(17)
+    for _ in range(2000):  # captions and containers anywhere, in either order
+        tree = _random_tree(rng)
+        for cls in ("arv_001", "x arv_008_1", "arv_box", "arv_"):
+            if rng.random() < 0.4:
+                tree = tree.replace("<div>", f'<div class="{cls}">', 1) if rng.random() < 0.5 \
+                    else f'<p class="{cls}">c</p>' + tree
+        docs.append(f"<html><body>{tree}</body></html>")
+    for doc in docs:
+        root = parse_html(doc)
+        if root is None:
+            continue
+        caption, container = page_landmarks(root)
+        assert caption is _caption_holder(root)
+        assert container is find_container(root)
+
+
+def test_gated_patterns_match_as_their_regexes() -> None:
+    import random
+
+    from yddnews.extract.textpath import MODIFIED_RE, PUBLISHED_RE
+    from yddnews.extract.weather import _WIDGET_LINE_RE
+
+    rng = random.Random(11)
+    bits = ["등록", "입력", "기사입력", "수정", "최종수정", "업데이트", "게재", "승인일", "발행",
+            " ", ":", "2025.01.02", " 09:30", ":15", "•", "|", "서울", "-3.5", "℃", "°C", "°",
+            "\t", "가", "1"]
+    for _ in range(20000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 8)))
+        for gated in (PUBLISHED_RE, MODIFIED_RE, _WIDGET_LINE_RE):
+            for op in ("search", "match"):
+                got = getattr(gated, op)(text)
+                want = getattr(gated.pattern, op)(text)
+                assert (got and got.span()) == (want and want.span()), (text, op)
+
+
+def test_url_article_no_is_site_article_no() -> None:
+    import random
+
+    from yddnews.extract.layouts.base import url_article_no
+    from yddnews.site import article_no
+
+    urls = ["http://127.0.0.1:8800/news/article.html?no=67650",
+            "https://www.ybstv.net/mobile/article.html?no=1", "http://h/news/article.html?no=",
+            "http://h/news/article.html?no=0012", "http://h/news/article.html?no=1234567890",
+            "http://h/news/article.html?no=1&x=2", "http://h/news/article.html?no=1#f",
+            "http://h/ezview/article.html?no=5", "HTTP://h/news/article.html?no=5",
+            "http://h\t/news/article.html?no=5", " http://h/news/article.html?no=5",
+            "http://u@h/news/article.html?no=5", "http://[::1]/news/article.html?no=5",
+            "http://호스트/news/article.html?no=5", "http://h/news/article.html?no=５",
+            "file:///tmp/news/article.html?no=5", "http://h/x/news/article.html?no=5"]
+    rng = random.Random(7)
+    bits = ["http://", "https://", "h", ":80", "/news", "/mobile", "/article.html", "?no=",
+            "12", "0", "&", "#", "/", "ezview", "%31", " ", "?"]
+    urls += ["".join(rng.choice(bits) for _ in range(rng.randint(1, 7))) for _ in range(5000)]
+    for url in urls:
+        try:
+            want = article_no(url)
+        except ValueError:
+            continue
+        assert url_article_no(url) == want, url

@@ -30,7 +30,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from yddnews import site
@@ -183,19 +182,28 @@ def configure(settings) -> None:
         settings.set("DOWNLOADER_MIDDLEWARES", mws, priority="spider")
 
 
-class LazyPlaywrightHandler(HTTP11DownloadHandler):
-    """DOWNLOAD_HANDLERS http/https when rendering is possible: plain requests go through Scrapy's
-    own HTTP/1.1 handler (this class); scrapy-playwright's handler is built and launched on the
-    first request with meta `playwright`, and closed with this one."""
+class LazyPlaywrightHandler:
+    """DOWNLOAD_HANDLERS http/https when rendering is possible: plain requests go through the
+    plain handler (YDD_HTTP_CLIENT, yddnews/httpclient.py); scrapy-playwright's handler is built
+    and launched on the first request with meta `playwright`, and closed with this one."""
+
+    lazy = False
 
     def __init__(self, crawler):
-        super().__init__(crawler)
+        from yddnews.httpclient import plain_handler
+
+        self._crawler = crawler
+        self._plain = build_from_crawler(load_object(plain_handler(crawler.settings)), crawler)
         self._browser_handler = None
         self._starting: asyncio.Lock | None = None
 
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
     async def download_request(self, request):
         if not request.meta.get("playwright"):
-            return await super().download_request(request)
+            return await self._plain.download_request(request)
         handler = await self._playwright()
         return await handler.download_request(request)
 
@@ -212,7 +220,7 @@ class LazyPlaywrightHandler(HTTP11DownloadHandler):
         return self._browser_handler
 
     async def close(self) -> None:
-        await super().close()
+        await self._plain.close()
         if self._browser_handler is not None:
             await self._browser_handler.close()
 

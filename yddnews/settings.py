@@ -237,6 +237,10 @@ YDD_EXTRACT_WORKER_AFTER = 50
 # ... and given at most this many pages at a time: when it falls behind (its core busy with
 # other work) the crawl's thread reads the next pages itself instead of waiting. Default 4.
 YDD_EXTRACT_WORKER_QUEUE = 4
+# The download handler of plain (not rendered) HTTP(S) requests (yddnews/httpclient.py):
+# aiohttp = Scrapy 2.19's aiohttp handler (HTTP parsed in C: ~25% less CPU per request than
+# Twisted's client); twisted = Scrapy's default HTTP/1.1 handler. Default aiohttp.
+YDD_HTTP_CLIENT = "aiohttp"
 # Spider middlewares whose work this project never uses, each wrapping every callback's output
 # in one more async generator: request depth (no DEPTH_LIMIT) and Scrapy 2.19's check for
 # copied `meta` (a development aid). Scrapy's defaults: both enabled. (The Referer middleware

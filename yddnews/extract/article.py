@@ -16,10 +16,10 @@ from yddnews.site import article_no
 from .clean import normalize_space
 from .dom import parse_html, render_text
 from .evidence import Evidence, cross_check
-from .layouts import article_parser, generic_parser
+from .layouts import article_parser, generic_parser, page_landmarks
 from .layouts.base import TITLE_TEXT, meta
 from .layouts.generic import meta_dates
-from .layouts.widget import header_date_dom, widget_readings
+from .layouts.widget import _FIND, header_date_dom, widget_readings
 from .textpath import body_only_fields, text_fields
 from .weather import DEFAULT_STATIONS, dedupe, extract_weather_text
 
@@ -58,10 +58,10 @@ def extract_weather_html(
     return readings
 
 
-def _dom_article(root, url: str):
+def _dom_article(root, url: str, container=_FIND):
     """The layout parser's article (the generic parser's when the layout's misses title or
     body), with meta tags filling the date and section: (article, parser name)."""
-    parser = article_parser(root, url)
+    parser = article_parser(root, url, container)
     art = parser.parse()
     if not (art.title and art.body) and parser.name != "generic":
         fallback = generic_parser(root, url)
@@ -92,8 +92,9 @@ def extract_article_html(
     root = parse_html(html)
     if root is None:
         return _page(_empty(url), [], "generic", url)
-    weather = widget_readings(root, url, stations, header_date_dom(root))
-    art, parser = _dom_article(root, url)
+    caption, container = page_landmarks(root)  # one walk for the widget and the layout switch
+    weather = widget_readings(root, url, stations, header_date_dom(root), caption)
+    art, parser = _dom_article(root, url, container)
     path = parser.name
     ev = _cross_check(root, art, parser, listing)
     if not (art.title and art.published_at and art.body):

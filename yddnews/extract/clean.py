@@ -23,17 +23,11 @@ class Gated:
     def __init__(self, pattern: re.Pattern, words: tuple[str, ...]) -> None:
         self.pattern, self.words = pattern, words
 
-    def _may_match(self, text: str) -> bool:
-        for w in self.words:
-            if w in text:
-                return True
-        return False
-
     def search(self, text: str) -> re.Match | None:
-        return self.pattern.search(text) if self._may_match(text) else None
+        return self.pattern.search(text) if any(map(text.__contains__, self.words)) else None
 
     def match(self, text: str) -> re.Match | None:
-        return self.pattern.match(text) if self._may_match(text) else None
+        return self.pattern.match(text) if any(map(text.__contains__, self.words)) else None
 
 
 # --------------------------------------------------------------------------- whitespace

@@ -178,13 +178,17 @@ def is_hidden(el) -> bool:
 _CAPTION_RE = re.compile(r"caption|(?:^|[_\-\s])cap(?:[_\-\s]|$)", re.I)
 
 
+def _is_caption_class(cls: str | None) -> bool:
+    return bool(cls) and _CAPTION_RE.search(cls) is not None
+
+
 def _emit(el, out: list, alt: bool, captions: bool = True) -> None:
     tag = el.tag
     if (
         isinstance(tag, str)
         and tag not in SKIP_TAGS
         and not is_hidden(el)
-        and (captions or not (tag == "figcaption" or _CAPTION_RE.search(el.get("class") or "")))
+        and (captions or not (tag == "figcaption" or _is_caption_class(el.get("class"))))
     ):
         if tag == "br":
             out.append(_BR)
@@ -252,7 +256,9 @@ def _compose(pieces: list) -> str:
             cur.append("\t")
             at_start = True
         else:
-            s = _WS_RE.sub(" ", p)
+            # runs of ASCII space -> one space; text with none (only single spaces, nothing
+            # unprintable) is already so
+            s = p if p.isprintable() and "  " not in p else _WS_RE.sub(" ", p)
             if at_start or pending:
                 s = s.lstrip(" ")
             if not s:

@@ -146,11 +146,17 @@ def squeezed_prefix(text: str, n: int) -> str:
         k *= 2
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a listing entry class's field names
+
+
 def _listing_dict(listing) -> dict:
     if listing is None:
         return {}
     if is_dataclass(listing):  # its fields are scalars: no deep copy needed (asdict's)
-        return {f.name: getattr(listing, f.name) for f in fields(listing)}
+        names = _FIELD_NAMES.get(type(listing))
+        if names is None:
+            names = _FIELD_NAMES[type(listing)] = tuple(f.name for f in fields(listing))
+        return {name: getattr(listing, name) for name in names}
     return dict(listing)
 
 

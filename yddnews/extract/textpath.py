@@ -98,7 +98,7 @@ def text_fields(text: str) -> TextFields:
         raw = raw[1:]
     lines = cut_site_footer([normalize_space(r) for r in raw])  # a footer is never the page
     raw = raw[: len(lines)]
-    bullet = [bool(_BULLET_RE.match(r)) for r in raw]
+    bullet = ["•" in r and _BULLET_RE.match(r) is not None for r in raw]
 
     # the widget ends at `기상청 제공`; the header never starts above it
     floor = 0

@@ -8,6 +8,7 @@ import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
@@ -32,6 +33,14 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def dropped_connection(exc: BaseException) -> bool:
+    """A download that failed because the server closed or reset the connection (aiohttp)."""
+    import aiohttp  # only when something failed: not at start-up
+
+    return isinstance(exc.__cause__, (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError,
+                                      aiohttp.ClientPayloadError))
+
+
 def failure_reason(failure) -> str:
     """A precise, stable reason for a request that failed after its retries.
 
@@ -41,6 +50,8 @@ def failure_reason(failure) -> str:
         return "timeout: retries exhausted"
     if failure.check(ResponseDataLossError, ResponseFailed, ResponseNeverReceived, ConnectionLost,
                      ConnectionDone):
+        return "dropped connection: retries exhausted"
+    if failure.check(DownloadFailedError) and dropped_connection(exc):  # aiohttp's words
         return "dropped connection: retries exhausted"
     if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
         return "connection refused: retries exhausted"
@@ -65,6 +76,15 @@ class SiteSpider(scrapy.Spider):
             settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             settings.set("CONCURRENT_REQUESTS", n, priority="spider")
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", n, priority="spider")
+        if getattr(cls, "fetches_site", True):
+            # plain HTTP(S) through YDD_HTTP_CLIENT (yddnews/httpclient.py) unless
+            # DOWNLOAD_HANDLERS names a handler for them
+            from yddnews.httpclient import plain_handler
+
+            handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+            for scheme in ("http", "https"):
+                handlers.setdefault(scheme, plain_handler(settings))
+            settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
         if hasattr(cls, "parse_article"):  # spiders of article pages may need the browser
             # imported here: it loads Scrapy's HTTP/TLS stack, which a dumps run never needs
             from yddnews import render

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from .base import ArticleParser, BodyWalker
 from .cms import SKINS, Arv001, Arv001_01, Arv003, Arv005_01, Arv006, Arv008, CmsSkin
-from .generic import GenericArticle, find_container
+from .generic import GenericArticle, find_container, is_container_class
 from .listings import LISTING_LAYOUTS, Ara001, Ara007, GenericListing, ListingParser
-from .widget import WIDGET_LAYOUTS, GenericWidget, Widget2018, WidgetParser
+from .widget import (
+    _FIND,
+    WIDGET_LAYOUTS,
+    GenericWidget,
+    Widget2018,
+    WidgetParser,
+    _caption_holder,
+    _is_caption,
+    caption_at,
+)
 
 ARTICLE_LAYOUTS: list[type[ArticleParser]] = list(SKINS)
 
@@ -28,13 +37,41 @@ def register_article_layout(parser: type[ArticleParser], *, first: bool = False)
         ARTICLE_LAYOUTS.append(parser)
 
 
-def article_parser(root, url: str) -> ArticleParser:
-    """The parser of the first registered layout that knows the page, else the generic one."""
-    container = find_container(root)
+def article_parser(root, url: str, container=_FIND) -> ArticleParser:
+    """The parser of the first registered layout that knows the page, else the generic one.
+    `container`: find_container(root), when the caller has it already."""
+    if container is _FIND:
+        container = find_container(root)
     for layout in ARTICLE_LAYOUTS:
         if layout.matches(root, container):
             return layout(root, url, container)
     return GenericArticle(root, url, container)
+
+
+def page_landmarks(root) -> tuple:
+    """(widget._caption_holder(root), generic.find_container(root)) in one walk: both look
+    for the first node of a kind in document order, and the header and the widget come before
+    the article, so separate walks would go through the same top of the page twice."""
+    top = root.getroottree().getroot()
+    if top is not root:
+        return _caption_holder(root), find_container(root)
+    caption = container = None
+    for node in top.iter():
+        if container is None:
+            cls = node.get("class")
+            if cls and "arv_" in cls and is_container_class(cls):
+                container = node
+                if caption is not None:
+                    break
+        if caption is None:
+            t, u = node.text, node.tail
+            if (t and "기상청" in t) or (u and "기상청" in u):
+                caption = caption_at(node, top)
+                if caption is not None and container is not None:
+                    break
+    if caption is None and _is_caption(top.tail):
+        caption = top
+    return caption, container
 
 
 def generic_parser(root, url: str) -> ArticleParser:
@@ -64,5 +101,6 @@ __all__ = [
     "WidgetParser",
     "article_parser",
     "generic_parser",
+    "page_landmarks",
     "register_article_layout",
 ]

@@ -51,6 +51,20 @@ def meta(root, *names: str) -> str | None:
     return None
 
 
+# the site's article URL in its plain form (site.article_url, the mobile page too)
+_PLAIN_ARTICLE_URL_RE = re.compile(
+    r"https?://[^/?#\[\]@\\\s\x00-\x1f\x7f]+/(?:news|mobile)/article\.html\?no=([0-9]{1,9})"
+)
+
+
+def url_article_no(url: str) -> int | None:
+    """= site.article_no(url), without urllib's parsing for the plain article URL."""
+    m = _PLAIN_ARTICLE_URL_RE.fullmatch(url)
+    if m and m.group().isascii():
+        return int(m[1])
+    return article_no(url)
+
+
 def precedes(a, b) -> bool:
     return a.sourceline is not None and b.sourceline is not None and a.sourceline <= b.sourceline
 
@@ -284,7 +298,7 @@ class ArticleParser:
 
     # --- assembly -------------------------------------------------------------------------
     def parse(self) -> Article:
-        art = Article(article_no=article_no(self.url), url=self.url)
+        art = Article(article_no=url_article_no(self.url), url=self.url)
         art.title = self.title()
         art.section = self.section()
         art.subtitle = self.subtitle()

@@ -60,9 +60,14 @@ def find_container(root):
     key. A walk that stops there is cheaper than an XPath over the whole page."""
     for el in root.iter():
         cls = el.get("class")
-        if cls and "arv_" in cls and any(ARV_RE.match(c) for c in cls.split()):
+        if cls and "arv_" in cls and is_container_class(cls):
             return el
     return None
+
+
+def is_container_class(cls: str) -> bool:
+    """A class attribute with an arv_* token (a skin of the CMS)."""
+    return any(ARV_RE.match(c) for c in cls.split())
 
 
 def first(root, xpaths):

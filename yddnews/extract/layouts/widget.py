@@ -131,22 +131,32 @@ def _is_caption(t: str | None) -> bool:
     )
 
 
+def caption_at(node, el):
+    """When the first caption of `el`'s content is at `node` (reached by a preorder walk of
+    `el` in which no earlier node held one): its holder, else None. A node's text is checked
+    where the walk reaches it; its tail follows its subtree, so a caption there counts only
+    when the subtree holds none."""
+    t = node.text
+    if t and "기상청" in t and _is_caption(t):
+        return node
+    if node is not el:
+        t = node.tail
+        if t and "기상청" in t and _is_caption(t):
+            inner = _first_caption_in(node) if len(node) else None
+            return inner if inner is not None else node
+    return None
+
+
 def _first_caption_in(el):
     """The holder of the first caption text node inside `el` (its text, then each child's
-    subtree and tail), in document order; None when there is none.
-
-    One C-level preorder walk (`el.iter()`) instead of a Python recursion: a node's text is
-    checked when the walk reaches it, its tail too, but the tail follows the node's subtree,
-    so a caption there only counts once the subtree holds none."""
+    subtree and tail), in document order; None when there is none. One C-level preorder
+    walk (`el.iter()`) instead of a Python recursion."""
     for node in el.iter():
-        t = node.text
-        if t and "기상청" in t and _is_caption(t):
-            return node
-        if node is not el:
-            t = node.tail
-            if t and "기상청" in t and _is_caption(t):
-                inner = _first_caption_in(node) if len(node) else None
-                return inner if inner is not None else node
+        t, u = node.text, node.tail
+        if (t and "기상청" in t) or (u and "기상청" in u):
+            found = caption_at(node, el)
+            if found is not None:
+                return found
     return None
 
 
@@ -160,10 +170,14 @@ def _caption_holder(root):
     return found if found is not None or not _is_caption(top.tail) else top
 
 
-def locate_widget(root):
+_FIND = object()  # "not looked for yet"
+
+
+def locate_widget(root, holder=_FIND):
     """The widget element: the smallest ancestor of `기상청 제공` holding readings, else a
-    `weather` box; None when the page has neither."""
-    el = _caption_holder(root)
+    `weather` box; None when the page has neither. `holder`: _caption_holder(root), when the
+    caller has it already."""
+    el = _caption_holder(root) if holder is _FIND else holder
     if el is not None:
         for _ in range(5):
             if el is None:
@@ -207,10 +221,11 @@ class GenericWidget(WidgetParser):
 WIDGET_LAYOUTS: list[type[WidgetParser]] = [Widget2018, GenericWidget]
 
 
-def widget_readings(root, url: str, stations, day: str | None) -> list[WeatherReading]:
+def widget_readings(root, url: str, stations, day: str | None,
+                    holder=_FIND) -> list[WeatherReading]:
     """Readings of the first widget layout that finds its widget on the page ([] if none).
     Readings whose date could not be read carry observed_on "" (the caller sets them apart)."""
-    el = locate_widget(root)
+    el = locate_widget(root, holder)
     if el is None:
         return []
     for layout in WIDGET_LAYOUTS:
