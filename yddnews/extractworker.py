@@ -244,8 +244,8 @@ class PageReader:
             logger.info("extraction worker started (pid %d): article pages are read there",
                         self.proc.pid)
             return
-        future = self.pending.pop(seq)[0]
-        if not future.done():
+        future = self.pending.pop(seq, (None,))[0]  # None: already read in process
+        if future is not None and not future.done():
             future.set_result((ok, result))
 
     def _on_lost(self) -> None:
