@@ -7,7 +7,8 @@ The pages: replica article pages saved as N.html with a first line `<!-- URL: ..
 dumps knows their address), exactly the bytes `replica serve` sends otherwise.
 - yddnews: `scrapy crawl dumps -a path=DIR -O items.jsonl` with every pipeline, the store and
   the weather/rejects feeds on: the whole process, start-up and shutdown included (wall time;
-  CPU time shown too). Body F1 from the exported records.
+  CPU time shown too, the worker processes' included: YDD_DUMPS_WORKERS, one per core by
+  default; `-s YDD_DUMPS_WORKERS=1` for one process). Body F1 from the exported records.
 - trafilatura: `trafilatura.extract(html, url=url, favor_precision=True)` in this process over
   the same files (read included), imports and a warm-up page excluded.
 Target (issue 16): yddnews >= 10x faster per page, with a higher mean body F1 (bench/common.py
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -100,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     n = len(truth)
     print(f"{n} saved replica pages in {pages_dir}", flush=True)
     ours = run_dumps(pages_dir, base, dict(s.partition("=")[::2] for s in args.set))
-    print(f"  yddnews dumps: {ours['wall']:.1f} s whole process, rc {ours['rc']}", flush=True)
+    workers = re.search(r"in (\d+) worker processes", ours["log"])
+    print(f"  yddnews dumps: {ours['wall']:.1f} s whole process, rc {ours['rc']}, "
+          f"{workers[1] + ' worker processes' if workers else 'one process'}", flush=True)
     ref = run_trafilatura(pages_dir)
     print(f"  trafilatura:   {ref['wall']:.1f} s in process", flush=True)
     rows = []

@@ -142,3 +142,43 @@ def test_a_store_batch_that_cannot_be_written_fails_loudly_and_the_command_compl
     with sqlite3.connect(run / "store.sqlite") as db:
         assert sorted(r[0] for r in db.execute("SELECT article_no FROM articles")) == list(
             range(1, 41))
+
+
+def test_ctrl_c_ends_a_dumps_run_in_seconds_and_leaves_no_worker(tmp_path):
+    """Scrapy 2.19 waited forever for a closing spider whose start() items were in process
+    (yddnews/outputs/lifecycle.py `_unstick_closing`)."""
+    import signal
+    import time
+
+    d = tmp_path / "in"
+    d.mkdir()
+    text = SEED.read_text("utf-8")
+    for no in range(1, 3001):
+        (d / f"{no:05d}.txt").write_text(f"URL: {URL.format(no)}\n\n" + text, encoding="utf-8")
+    run = tmp_path / "run"
+    cmd = crawl_command("dumps", SITE, run, "-a", f"path={d}",
+                        settings={"YDD_DUMPS_WORKERS": "2"})
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    feed = run / "items.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not feed.exists() or feed.stat().st_size < 20000):
+        time.sleep(0.05)
+    workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid)],
+                                              capture_output=True, text=True).stdout.split()]
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, log = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the run did not end within 60 s of SIGINT") from None
+    assert "Traceback" not in log, log[-3000:]
+    assert "Closing spider (shutdown)" in log
+    exported = [i["article_no"] for i in read_jsonl(feed)]
+    assert 0 < len(exported) < 3000, "the run was not interrupted"
+    assert workers, "no worker processes were running"
+    for pid in workers:
+        assert not os.path.exists(f"/proc/{pid}") or ") Z " in open(f"/proc/{pid}/stat").read()
+    with sqlite3.connect(run / "store.sqlite") as db:  # the open batch was committed
+        assert sorted(r[0] for r in db.execute("SELECT article_no FROM articles")) == sorted(
+            exported)

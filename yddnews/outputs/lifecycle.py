@@ -92,6 +92,10 @@ class CrawlLifecycle:
         # feeds have written the item, and the run is closed after the summary.
         self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         self.crawler.signals.connect(self.close_outputs, signal=signals.spider_closed)
+        from twisted.internet.task import LoopingCall
+
+        self._closing_watch = LoopingCall(_unstick_closing, self.crawler)
+        self._closing_watch.start(0.25, now=False)
 
     def item_scraped(self, item, response=None, spider=None) -> None:
         if not isinstance(item, Article):
@@ -180,6 +184,9 @@ class CrawlLifecycle:
     # --- the end -------------------------------------------------------------------------
     def spider_closed(self, spider, reason) -> None:
         """First of the spider_closed handlers: decide, so the checks and summary know."""
+        watch = getattr(self, "_closing_watch", None)
+        if watch is not None and watch.running:
+            watch.stop()
         self.datasets.commit()  # the last batch of articles, before anything counts them
         unsettled = [n for n in self.discovered if n not in self.settled]  # ascending
         if unsettled:
@@ -224,6 +231,18 @@ class CrawlLifecycle:
 
         self.datasets.finish_run(reason, run_counts(self.crawler))
         self.datasets.close()
+
+
+def _unstick_closing(crawler) -> None:
+    """Scrapy 2.19 looks again at whether a closing spider's items are all done only after a
+    response, or when an item finishes: a spider whose items come from start() (dumps, warc),
+    stopped by Ctrl-C or SIGTERM with an item in flight, waited forever with nothing left to
+    do. Four times a second, a closing spider with nothing in process is let close."""
+    engine = getattr(crawler, "engine", None)
+    slot = getattr(getattr(engine, "scraper", None), "slot", None)
+    if (slot is not None and slot.closing is not None and not slot.closing.called
+            and slot.is_idle()):
+        engine.scraper._check_if_closing()
 
 
 async def _close_when_items_done(engine, reason: str) -> None:

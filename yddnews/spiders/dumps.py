@@ -4,7 +4,9 @@ pipelines as live ones.
 Text dumps (rendered text, as in the seed) may start with `URL: <url>` and a blank line. .html
 files give their address as a first line `<!-- URL: <url> -->`, else their canonical link or
 og:url. Without an address the page's `url` is the file's file:// URI and `article_no` is null.
-Files are read one at a time, so a directory of any size keeps memory bounded.
+Files are read and extracted in YDD_DUMPS_WORKERS worker processes (yddnews/workerpool.py),
+a bounded number at a time, so a directory of any size keeps memory bounded; their results are
+taken in the order of the files, so the output does not depend on the number of workers.
 
 Hostile folders: any file name (non-UTF-8 bytes are shown as `\\xNN` escapes in a reject's
 `source`), UTF-16 and UTF-8-BOM text, symlink loops, broken links and unreadable entries (a
