@@ -167,26 +167,27 @@ class DumpReader:
         """First pass: the article key of a file that gives its address (nothing extracted),
         else the Outcome: the Reject of an unusable file, or the extraction of a file without
         an address (its content names it)."""
-        try:
-            opened, warning = self.open(path)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
-            return self.raised(path, file_uri(path), exc)
-        if isinstance(opened, Reject):
-            return Outcome(opened, warning)
+        opened = self.opened(path)
+        if isinstance(opened, Outcome):
+            return opened
         key = address_key(opened[1], opened[2])
-        if key is not None:
-            return key
-        return self.extract(path, *opened)
+        return key if key is not None else self.extract(path, *opened)
 
     def read(self, path: Path) -> Outcome:
         """Open and extract one file; never raises (an exception is a reject naming it)."""
+        opened = self.opened(path)
+        return opened if isinstance(opened, Outcome) else self.extract(path, *opened)
+
+    def opened(self, path: Path) -> tuple | Outcome:
+        """(dump, url, article number) of a saved page of the site, else the Outcome of a file
+        that is none (its Reject) or that raised; never raises."""
         try:
             opened, warning = self.open(path)
         except Exception as exc:  # noqa: BLE001 - one bad file must not end the run
             return self.raised(path, file_uri(path), exc)
         if isinstance(opened, Reject):
             return Outcome(opened, warning)
-        return self.extract(path, *opened)
+        return opened
 
     def extract(self, path: Path, dump, url: str, no: int | None) -> Outcome:
         try:
