@@ -93,3 +93,31 @@ def test_a_warc_cut_short_is_read_up_to_its_last_whole_record(replica, tmp_path)
     # each record is its own gzip member: the whole prefix still decompresses member by member
     assert gzip.decompress(data)[:4] == b"WARC"
     json.dumps([r.url for r in records])
+
+
+def test_a_record_cut_anywhere_is_never_read_as_whole(tmp_path):
+    # every cut point of a small file: a record returned is the record written, never a
+    # record cut inside its HTTP headers read as an empty body
+    from datetime import datetime, timezone
+
+    from yddnews.outputs.warc import RotatingWarcWriter
+
+    writer = RotatingWarcWriter(tmp_path / "w")
+    bodies = {f"http://127.0.0.1:9/news/article.html?no={i}": f"<p>본문 {i}</p>".encode() * 40
+              for i in range(3)}
+    for url, body in bodies.items():
+        writer.write(url, "GET", [("Host", "127.0.0.1")], 200, "OK",
+                     [("Content-Type", "text/html; charset=utf-8"), ("X-Pad", "x" * 200)],
+                     body, datetime(2026, 1, 2, tzinfo=timezone.utc))
+    writer.close()
+    data = next((tmp_path / "w").glob("*.warc.gz")).read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    told = 0
+    for size in range(len(data) // 4, len(data)):
+        cut.write_bytes(data[:size])
+        got = list(read_records(cut))
+        for r in got:
+            assert isinstance(r, Exception) or r.body == bodies[r.url], size
+        told += bool(got) and isinstance(got[-1], Exception)
+    # only a cut between two gzip members (a file of whole records) goes unnoticed
+    assert told >= len(data) - len(data) // 4 - 10

@@ -152,15 +152,18 @@ def read_records(path: str | Path) -> Iterator[ArchivedResponse | Exception]:
     with open(path, "rb") as f:
         try:
             for rec in ArchiveIterator(f, check_digests=True):
-                if rec.rec_type != "response" or rec.http_headers is None:
-                    continue
                 url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+                if rec.rec_type != "response" or rec.http_headers is None:
+                    if _cut_short(rec):
+                        yield ValueError(f"record of {url} cut short")
+                        return
+                    continue
                 body = rec.content_stream().read()
-                rec.raw_stream.read()  # to the record's end: its block digest is checked
-                # warcio hands out a cut-short last record as if it were whole: its digests
-                # (written by us and by web archives) or its Content-Length tell
+                # warcio hands out a cut-short last record as if it were whole: the bytes
+                # missing from its block, its digests (written by us and by web archives) or
+                # its HTTP Content-Length tell
                 declared = rec.http_headers.get_header("Content-Length")
-                if rec.digest_checker.passed is False or (
+                if _cut_short(rec) or rec.digest_checker.passed is False or (
                         declared and declared.isdigit() and int(declared) > len(body)
                         and not rec.http_headers.get_header("Content-Encoding")):
                     yield ValueError(f"record of {url} cut short")
@@ -186,6 +189,14 @@ def read_records(path: str | Path) -> Iterator[ArchivedResponse | Exception]:
                     pass
         except (EOFError, OSError, zlib.error) as exc:
             yield exc
+
+
+def _cut_short(rec) -> bool:
+    """Read to the record's end (its block digest is checked): True when the file ended
+    before the block's declared length (a cut inside the HTTP headers reads as an empty,
+    digest-less body otherwise)."""
+    rec.raw_stream.read()
+    return getattr(rec.raw_stream, "limit", 0) > 0
 
 
 def _iso(warc_date: str) -> str:
