@@ -21,7 +21,7 @@ from yddnews.spiders.articles import ArticlesSpider
 PROJECT = {k: getattr(project_settings, k) for k in dir(project_settings) if k.isupper()}
 
 
-def test_crawler(tmp_path, **overrides):
+def open_crawler(tmp_path, **overrides):
     settings = {**PROJECT, "YDD_SITE_URL": "http://127.0.0.1:9", "YDD_RENDER": "never",
                 "YDD_STORE": str(tmp_path / "store.sqlite"),
                 "YDD_WEATHER_FEED": str(tmp_path / "weather.jsonl"),
@@ -36,25 +36,25 @@ def stored_nos(path) -> list[int]:
 
 # --- in process -------------------------------------------------------------------------------
 def test_the_lifecycle_locks_the_store_by_its_real_path(tmp_path):
-    first = test_crawler(tmp_path)
+    first = open_crawler(tmp_path)
     lifecycle = CrawlLifecycle.of(first)
     (tmp_path / "alias").mkdir()
     (tmp_path / "alias" / "store.sqlite").symlink_to(tmp_path / "store.sqlite")
     with pytest.raises(StartRefused, match="another articles crawl is using the store"):
-        test_crawler(tmp_path / "alias")
+        open_crawler(tmp_path / "alias")
     lifecycle.datasets.close()
-    assert CrawlLifecycle.of(test_crawler(tmp_path / "alias")).datasets.store is not None
+    assert CrawlLifecycle.of(open_crawler(tmp_path / "alias")).datasets.store is not None
 
 
 def test_a_bad_name_in_an_output_path_refuses_the_start(tmp_path):
     with pytest.raises(StartRefused, match="bogus"):
-        test_crawler(tmp_path, YDD_WEATHER_FEED=str(tmp_path / "%(bogus)s.jsonl"))
+        open_crawler(tmp_path, YDD_WEATHER_FEED=str(tmp_path / "%(bogus)s.jsonl"))
     # the lock was given back: the next crawl starts
-    assert CrawlLifecycle.of(test_crawler(tmp_path)).datasets.store is not None
+    assert CrawlLifecycle.of(open_crawler(tmp_path)).datasets.store is not None
 
 
 def test_a_failed_store_write_stops_all_writes_and_is_reported(tmp_path):
-    crawler = test_crawler(tmp_path)
+    crawler = open_crawler(tmp_path)
     datasets = Datasets.of(crawler)
     article = Article(article_no=1, url="http://x/news/articleView.html?idxno=1", title="t",
                       published_at="2025-01-01T00:00:00+09:00", body="b")
@@ -223,7 +223,7 @@ def test_disk_full_fails_loudly_and_the_same_command_completes_later(replica, tm
 
 def test_a_changed_article_keeps_its_previous_version_and_a_gone_one_is_marked_deleted(
         tmp_path):
-    crawler = test_crawler(tmp_path)
+    crawler = open_crawler(tmp_path)
     datasets = Datasets.of(crawler)
     store = datasets.store
     url = "http://127.0.0.1:9/news/article.html?no=7"
