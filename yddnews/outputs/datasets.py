@@ -15,9 +15,10 @@ and the crawl exits 1): the feeds hold them, the store does not, the next crawl 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -187,7 +188,7 @@ class Datasets:
         when it could not be written."""
         if self.store is None:
             return "exported" if self.writable else None
-        adapter = ItemAdapter(article)
+        adapter = fields_of(article)
         with self._writing(f"the store {self.store.path}") as ok:
             if ok:
                 if self.batch_size == 1:
@@ -327,6 +328,14 @@ class Datasets:
     @property
     def rejects_path(self) -> str | None:
         return str(self._rejects_file.path) if self._rejects_file else None
+
+
+def fields_of(item: Any) -> Mapping:
+    """An item's fields by name, to read: a dataclass instance's own attributes (no copy, and
+    without ItemAdapter's per-field detour: ~15% of storing an article), else an ItemAdapter."""
+    if dataclasses.is_dataclass(item) and hasattr(item, "__dict__"):
+        return vars(item)
+    return ItemAdapter(item)
 
 
 def reason_key(reason: str) -> str:

@@ -104,10 +104,28 @@ class RetryPolicy:
     gone_age: timedelta = timedelta(days=7)
 
 
+# json.dumps(value, ensure_ascii=False), without making an encoder at every call
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def content_hash(row: Mapping) -> str:
     """Hash of an article's content (everything but fetch time), as stored."""
-    text = json.dumps([row.get(f) for f in _CONTENT_FIELDS], ensure_ascii=False)
+    text = _to_json([row.get(f) for f in _CONTENT_FIELDS])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_row(article: Mapping) -> dict:
+    """The article's columns as stored: its lists as JSON text."""
+    row = {f: article.get(f) for f in ARTICLE_FIELDS}
+    for f in _JSON_FIELDS:
+        row[f] = _to_json(row[f] or [])
+    return row
+
+
+_SELECT_STORED = f"SELECT rowid, content_hash, {', '.join(_CONTENT_FIELDS)} FROM articles WHERE "
+_INSERT_COLUMNS = ARTICLE_FIELDS + ("first_stored_at", "updated_at", "content_hash")
+_INSERT_ARTICLE = (f"INSERT INTO articles ({', '.join(_INSERT_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 
 
 # Legacy archive articles (/ezview/) carry article_no = -N, modern ones their positive number
@@ -248,22 +266,13 @@ class DatasetStore:
         return outcome
 
     def _upsert(self, article: Mapping) -> str:
-        row = {f: article.get(f) for f in ARTICLE_FIELDS}
-        for f in _JSON_FIELDS:
-            row[f] = json.dumps(row[f] or [], ensure_ascii=False)
+        row = article_row(article)
         digest = content_hash(row)
         key_sql, key = _article_key(row["article_no"], row["url"])
-        old = self.db.execute(
-            f"SELECT rowid, content_hash, {', '.join(_CONTENT_FIELDS)} "
-            f"FROM articles WHERE {key_sql}", (key,)
-        ).fetchone()
+        old = self.db.execute(_SELECT_STORED + key_sql, (key,)).fetchone()
         now = _now()
         if old is None:
-            cols = ARTICLE_FIELDS + ("first_stored_at", "updated_at", "content_hash")
-            self.db.execute(
-                f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [row[f] for f in ARTICLE_FIELDS] + [now, now, digest],
-            )
+            self.db.execute(_INSERT_ARTICLE, [*row.values(), now, now, digest])
             return "new"
         rowid = old[0]
         # the stored content itself decides, not its recorded hash: a row edited by hand or
@@ -290,10 +299,7 @@ class DatasetStore:
 
     def has_same_content(self, article: Mapping | object) -> bool:
         """True when the store holds this article with exactly this content."""
-        adapter = article if isinstance(article, Mapping) else _adapt(article)
-        row = {f: adapter.get(f) for f in ARTICLE_FIELDS}
-        for f in _JSON_FIELDS:
-            row[f] = json.dumps(row[f] or [], ensure_ascii=False)
+        row = article_row(article if isinstance(article, Mapping) else _adapt(article))
         key_sql, key = _article_key(row["article_no"], row["url"])
         old = self.db.execute(
             f"SELECT {', '.join(_CONTENT_FIELDS)} FROM articles WHERE {key_sql}", (key,)
