@@ -7,12 +7,16 @@ and the site must accept a TCP connection within YDD_CONNECT_CHECK_TIMEOUT secon
 exit 1, and an alert if alerts are configured). After the crawl: exit 1 when a check failed
 (yddnews/crawlchecks.py sets `ydd/checks/failed`). Exit 1 too when the lifecycle
 refused the start (store taken: one line, no file touched) or set `ydd/lifecycle/failed` (a
-failed write, a raising callback, articles unaccounted for). Everything else is Scrapy's.
+failed write, a raising callback, articles unaccounted for). A crawl stopped by a signal
+(Ctrl-C, SIGTERM from systemd or a Scrapyd cancel) loses nothing, but its datasets are not the
+whole of what it was asked for: one line, exit 128 + the signal (130, 143), so
+`scrapy crawl articles && publish` does not publish a half crawl. Everything else is Scrapy's.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -72,6 +76,7 @@ class Command(ScrapyCrawlCommand):
         running = self.crawler_process.crawl(crawler, **opts.spargs)
         refused: list[str] = []
         _trap_refusal(running, refused)
+        caught = _note_shutdown_signal(self.crawler_process)
         self.crawler_process.start()
         if refused:
             logger.error("not started: %s", refused[0])
@@ -86,6 +91,28 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):
             self.exitcode = 1
+        elif caught:
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            stored = sum(v for k, v in stats.items() if k.startswith(S.ARTICLES))
+            print(f"yddnews: interrupted by {signal.Signals(caught[0]).name} after {stored} "
+                  "articles: nothing is lost, the next crawl fetches the rest", file=sys.stderr)
+            self.exitcode = 128 + caught[0]
+
+
+def _note_shutdown_signal(process) -> list[int]:
+    """The signals that asked the crawl to stop (Scrapy's own handler still does the stopping:
+    it is only wrapped to learn the signal)."""
+    caught: list[int] = []
+    original = getattr(process, "_signal_shutdown", None)
+    if original is None:
+        return caught
+
+    def remember(signum, frame) -> None:
+        caught.append(signum)
+        original(signum, frame)
+
+    process._signal_shutdown = remember
+    return caught
 
 
 def _trap_refusal(running, refused: list[str]) -> None:
