@@ -94,8 +94,11 @@ class Command(ScrapyCrawlCommand):
         elif caught:
             stats = crawler.stats.get_stats() if crawler.stats else {}
             stored = sum(v for k, v in stats.items() if k.startswith(S.ARTICLES))
-            print(f"yddnews: interrupted by {signal.Signals(caught[0]).name} after {stored} "
-                  "articles: nothing is lost, the next crawl fetches the rest", file=sys.stderr)
+            line = (f"interrupted by {signal.Signals(caught[0]).name} after {stored} articles: "
+                    "nothing is lost, the next crawl fetches the rest")
+            print(f"yddnews: {line}", file=sys.stderr)
+            if self.settings.get("LOG_FILE"):  # a Scrapyd job's log: its stderr is not there
+                logger.warning(line)
             self.exitcode = 128 + caught[0]
 
 
