@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
+from yddnews.outputs.store import EXPORT_ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
 from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
 from yddnews.spiders.args import ArgumentError, parse_day, parse_list
 
@@ -61,7 +61,7 @@ def dataset(store: DatasetStore, what: str, since: str | None, until: str | None
         if sections:
             wanted = set(sections)
             rows = (r for r in rows if r.get("section") in wanted)
-        return rows, ARTICLE_FIELDS
+        return rows, EXPORT_ARTICLE_FIELDS
     if what == "weather":
         return store.iter_weather(since, until), WEATHER_FIELDS
     if what == "runs":

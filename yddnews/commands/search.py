@@ -17,7 +17,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from yddnews.outputs import search
-from yddnews.outputs.store import ARTICLE_FIELDS, DatasetStore
+from yddnews.outputs.store import EXPORT_ARTICLE_FIELDS, DatasetStore
 from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
 from yddnews.spiders.args import ArgumentError, parse_day
 
@@ -73,12 +73,12 @@ class Command(ScrapyCommand):
         if target:
             try:
                 fmt = format_for(target, opts.format)
-                rows = search.search_rows(store.db, query, since, until, ARTICLE_FIELDS)
+                rows = search.search_rows(store.db, query, since, until, EXPORT_ARTICLE_FIELDS)
                 rows = (store.decode_article(r) for r in rows)
                 if target == "-":
-                    count = write_stream(rows, ARTICLE_FIELDS, fmt, sys.stdout.buffer)
+                    count = write_stream(rows, EXPORT_ARTICLE_FIELDS, fmt, sys.stdout.buffer)
                 else:
-                    count = write_file(rows, ARTICLE_FIELDS, fmt, Path(target),
+                    count = write_file(rows, EXPORT_ARTICLE_FIELDS, fmt, Path(target),
                                        overwrite=opts.overwrite_output is not None)
             except TableError as exc:
                 raise UsageError(str(exc), print_help=False) from None
