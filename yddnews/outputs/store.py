@@ -185,9 +185,10 @@ class DatasetStore:
         self._lock = None
 
     def begin(self) -> None:
-        """Open a transaction unless one is open: the writes up to commit() are one."""
+        """Open a transaction unless one is open: the writes up to commit() are one (holding the
+        write lock from the start: outputs/sqlite.py says why)."""
         if not self.db.in_transaction:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         if self.db.in_transaction:
