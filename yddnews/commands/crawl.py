@@ -25,17 +25,13 @@ from scrapy.spiderloader import get_spider_loader
 
 from yddnews import alerts, validate
 from yddnews import stats as S
+from yddnews.commands import fail
 from yddnews.crawlchecks import FAILED_STAT
 from yddnews.outputs.datasets import StartRefused
 from yddnews.spiders.base import SiteSpider
 
 logger = logging.getLogger(__name__)
 REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
-
-
-def refuse(message: str, exit_code: int) -> None:
-    print(f"yddnews: {message}", file=sys.stderr)
-    sys.exit(exit_code)
 
 
 class Command(ScrapyCrawlCommand):
@@ -52,7 +48,7 @@ class Command(ScrapyCrawlCommand):
             if exc.exit_code == 1 and self.settings.getbool("YDD_MONITORS"):
                 alerts.notify(self.settings, args[0], {alerts.UNREACHABLE: str(exc)}, [],
                               str(exc))
-            refuse(str(exc), exc.exit_code)
+            fail(str(exc), exc.exit_code)
 
     def _validate(self, name: str, spargs: dict) -> None:
         validate.check_settings(self.settings, spargs)

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from yddnews.commands import one_line_errors
 from yddnews.outputs import search
 from yddnews.outputs.store import EXPORT_ARTICLE_FIELDS, DatasetStore
 from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
@@ -57,15 +58,17 @@ class Command(ScrapyCommand):
             since, until = parse_day(opts.since, "since"), parse_day(opts.until, "until")
         except ArgumentError as exc:
             raise UsageError(str(exc), print_help=False) from None
-        store = DatasetStore(store_path)
-        try:
-            if opts.reindex:
-                search.rebuild(store.db)
-                print(f"search index rebuilt ({store.article_count()} articles)", file=sys.stderr)
-            if query:
-                self._search(store, query, since, until, opts)
-        finally:
-            store.close()
+        with one_line_errors(store_path, opts.output or opts.overwrite_output or "-"):
+            store = DatasetStore(store_path)
+            try:
+                if opts.reindex:
+                    search.rebuild(store.db)
+                    print(f"search index rebuilt ({store.article_count()} articles)",
+                          file=sys.stderr)
+                if query:
+                    self._search(store, query, since, until, opts)
+            finally:
+                store.close()
 
     def _search(self, store: DatasetStore, query: str, since: str | None, until: str | None,
                 opts: argparse.Namespace) -> None:
