@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from test_lifecycle import small_disk  # noqa: F401 - the fixture
 
 from tests.conftest import ROOT, SCRAPY
 
@@ -22,22 +23,11 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    mnt = tmp_path / "disk"
-    mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs (needs root): {proc.stderr.strip()}")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], check=False)
-
-
 @pytest.mark.parametrize("name", ["a.jsonl", "a.csv", "a.parquet"])
-def test_an_export_to_a_full_disk_is_one_line_and_leaves_the_old_file(replica_store, tiny_disk,
-                                                                      name):
-    (tiny_disk / "filler").write_bytes(b"\0" * 40 * 1024)  # ~20 KiB left: no export fits
+def test_an_export_to_a_full_disk_is_one_line_and_leaves_the_old_file(
+        replica_store, small_disk, name):  # noqa: F811
+    tiny_disk = small_disk  # a 1 MiB tmpfs, filled up to its last ~20 KiB: no export fits
+    (tiny_disk / "filler").write_bytes(b"\0" * (1024 - 20) * 1024)
     target = tiny_disk / name
     target.write_bytes(b"the previous export\n")
     proc = run("export", "--what", "articles", "-O", str(target), store=replica_store)
