@@ -22,7 +22,7 @@ LAYOUT_FAULTS = {
     "no-dates": "the registered/modified times (info line, meta)",
     "no-reporters": "the byline, signature and writer entry",
     "no-body": "the article text",
-    "no-weather": "the weather widget",
+    "no-weather": "the weather widget (on every page)",
     "skin-change": "the class names of the arv_001_01 skin (a redesign of one skin)",
 }
 CHANGED_SKIN = "arv_001_01"
@@ -88,6 +88,16 @@ def apply(rep, i: int, page_html: str) -> str:
                 el.remove(child)
             el.text = None
         for el in doc.xpath("//meta[@property='og:description' or @name='description']"):
+            _drop(el)
+    return "<!DOCTYPE html>\n" + etree.tostring(doc, encoding="unicode", method="html")
+
+
+def without_widget(page_html: str) -> str:
+    """A home or listing page without its weather widget (the `no-weather` fault: the widget
+    is part of every page's header)."""
+    doc = lxml_html.document_fromstring(page_html)
+    for xp in _REMOVE["no-weather"]:
+        for el in doc.xpath(xp):
             _drop(el)
     return "<!DOCTYPE html>\n" + etree.tostring(doc, encoding="unicode", method="html")
 

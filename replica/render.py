@@ -529,6 +529,10 @@ def _int(q: dict, key: str, default: int | None = None) -> int | None:
 def route(rep: Replica, path_qs: str, root: str) -> Page:
     """Render the page at `path_qs` (path + query); `root` = scheme://host[:port] for canonicals."""
     page = _route(rep, path_qs, root)
+    if ("no-weather" in rep.layout_faults and page.kind in ("home", "listing")
+            and page.status == 200 and page.body):  # the widget is in every page's header
+        page = dataclasses.replace(page, body=layout_faults.without_widget(
+            page.body.decode("utf-8")).encode("utf-8"))
     if rep.layout_faults and page.kind == "article" and page.status == 200 and page.body:
         no = _int(parse_qs(urlsplit(path_qs).query), "no")
         i = rep.index_of(no) if no is not None else None

@@ -192,3 +192,38 @@ def test_callbacks_that_raised_are_one_alarm():
     bad = checks.failed(checks.run_checks(stats, History(), CFG))
     assert [(r.name, r.detail) for r in bad] == [
         ("callback_exceptions", "2 callback exceptions (2 recorded as rejects)")]
+
+
+# --- small crawls on a schedule: judged together once their evidence adds up -----------------
+def weather_page(with_widget: bool) -> dict:
+    """Stats of an hourly weather crawl: one home page, with or without widget readings."""
+    key = checks.WEATHER_WITH if with_widget else checks.WEATHER_WITHOUT
+    return {key: 1, "ydd/pages/home": 1}
+
+
+def test_small_crawls_are_judged_together_once_their_evidence_adds_up():
+    recent: list[Share] = []
+    for hour in range(1, 6):  # the widget gone from the home page, one page an hour
+        r = by_name(checks.run_checks(weather_page(False),
+                                      History(recent={"weather": list(recent)}), CFG))["weather"]
+        if hour < 5:
+            assert r.status == NOT_JUDGED and r.pending, (hour, r.detail)
+            recent.append(r.sample)
+    assert r.status == FAIL, r.detail
+    assert r.window == Share(5, 5) and r.sample == Share(1, 1)
+    assert "5 of 5 pages without weather readings (100%) in this crawl and the 4 before it" \
+        in r.detail
+
+
+def test_healthy_small_crawls_pass_together_and_one_glitch_among_them_too():
+    recent = [Share(1, 0), Share(1, 1), Share(1, 0), Share(1, 0)]  # one page once without
+    r = by_name(checks.run_checks(weather_page(True), History(recent={"weather": recent}),
+                                  CFG))["weather"]
+    assert r.status == PASS and r.window == Share(5, 1), r.detail
+
+
+def test_a_big_crawl_is_judged_alone_whatever_came_before():
+    recent = [Share(1, 1)] * 10
+    r = by_name(checks.run_checks(articles(40), History(recent={"weather": recent}),
+                                  CFG))["weather"]
+    assert r.status == PASS and r.window == Share(40, 0), r.detail

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, SCRAPY
 from yddnews.outputs.exporters import join_readably
-from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
+from yddnews.outputs.store import EXPORT_ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
 
 
 def export(store, *args, check=True):
@@ -51,8 +51,8 @@ def test_jsonl_json_csv_read_back_equal_the_store(replica_store, tmp_path):
     with open(tmp_path / "a.json", encoding="utf-8") as f:
         assert json.load(f) == truth
     rows = read_csv(tmp_path / "a.csv")
-    assert list(rows[0]) == list(ARTICLE_FIELDS)
-    assert rows == [{k: as_csv_cell(r[k]) for k in ARTICLE_FIELDS} for r in truth]
+    assert list(rows[0]) == list(EXPORT_ARTICLE_FIELDS)
+    assert rows == [{k: as_csv_cell(r[k]) for k in EXPORT_ARTICLE_FIELDS} for r in truth]
 
 
 def test_parquet_has_typed_columns_equal_to_the_store(replica_store, tmp_path):

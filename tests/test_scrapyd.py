@@ -354,3 +354,36 @@ def test_shipped_configuration_has_no_usable_password(tmp_path):
     unit = (ROOT / "deploy" / "scrapyd.service").read_text()
     assert "ExecStartPre=/usr/local/bin/yddnews-scrapyd-check" in unit
     assert "EnvironmentFile=/etc/yddnews/scrapyd.env" in unit
+
+
+def test_a_cancelled_job_loses_nothing_and_the_next_job_completes(scrapyd, replica, tmp_path):
+    """Scrapyd's cancel (SIGINT) mid-crawl: the job says it was interrupted, the next scheduled
+    job stores the rest, each article once. The crawl is long enough to start the extraction
+    worker process (yddnews/extractworker.py), which must start and stop under Scrapyd too."""
+    server = replica("--articles", "400", "--faults", "slow:3", "--slow-seconds", "0.1")
+    want = {a["article_no"] for a in truth(server.url, "--articles", "400",
+                                           tmp_path=tmp_path)["article"]}
+    data = tmp_path / "data"
+    job = schedule(scrapyd, "articles", data, server.url)
+    deadline = time.monotonic() + JOB_TIMEOUT
+    while "extraction worker started" not in scrapyd.job_log("articles", job):
+        assert time.monotonic() < deadline, scrapyd.job_log("articles", job)[-3000:]
+        time.sleep(0.2)
+    assert scrapyd.request("cancel.json", {"project": "yddnews", "job": job})["status"] == "ok"
+    scrapyd.wait_finished(job)
+    log = scrapyd.job_log("articles", job)
+    assert "'finish_reason': 'shutdown'" in log and "Traceback" not in log, log[-3000:]
+    assert "interrupted by SIGINT after" in log, log[-3000:]
+    first = [i["article_no"] for i in scrapyd.job_items("articles", job)]
+    assert 0 < len(first) < len(want), "the cancel came too late to test anything"
+
+    again = schedule(scrapyd, "articles", data, server.url)
+    scrapyd.wait_finished(again, timeout=3 * JOB_TIMEOUT)
+    log = scrapyd.job_log("articles", again)
+    assert "'finish_reason': 'finished'" in log and "Traceback" not in log, log[-3000:]
+    assert "'ydd/extract/worker/article'" in log, "no article page was read by the worker"
+    rest = [i["article_no"] for i in scrapyd.job_items("articles", again)]
+    assert set(first) | set(rest) == want and not set(first) & set(rest)
+    with sqlite3.connect(data / "yddnews.sqlite") as db:
+        stored = [r[0] for r in db.execute("SELECT article_no FROM articles")]
+    assert sorted(stored) == sorted(want)

@@ -5,8 +5,9 @@ HTTP on one port (the same site before and after), real `scrapy crawl`, real SQL
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 
-from conftest import crawl, truth, without
+from conftest import ROOT, SCRAPY, crawl, read_jsonl, truth, without
 
 ARGS = ("--articles", "60")
 LATER = ("--edits", "2", "--deletions", "2")
@@ -57,7 +58,15 @@ def test_an_edited_article_is_refetched_with_its_previous_version_kept_and_a_del
     assert all(r[1] and r[2] == before[r[0]]["body"] for r in rows), \
         "a deleted article keeps its content and the time it was found gone"
     assert db.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0] == len(edited)
+    found_gone = dict(db.execute("SELECT article_no, deleted_at FROM articles"))
     db.close()
+    # the exported dataset tells the deleted articles from the live ones
+    export = tmp_path / "export.jsonl"
+    subprocess.run([SCRAPY, "export", "--what", "articles", "-O", str(export),
+                    "-s", f"YDD_STORE={tmp_path / 'run' / 'store.sqlite'}"],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    exported = {r["article_no"]: r["deleted_at"] for r in read_jsonl(export)}
+    assert exported == found_gone and {no for no, d in exported.items() if d} == deleted
 
     # and the crawl after that: nothing new, nothing re-exported, the deleted stay deleted
     later_server.stats(reset=True)

@@ -10,7 +10,11 @@ earlier healthy crawls saw (`History`), or a prior from the settings while there
 never below `floor`; it fails only when k is improbably high for that share: the binomial tail
 P(X >= k | n, expected) is below `alpha`. So one article without a byline in six passes, and a
 field null on fifty articles fails, naming the field. When even k = n could not be significant
-(n tiny, or the field is rare anyway) the check says "not judged" instead of passing silently.
+(n tiny, or the field is rare anyway) the check says "not judged" instead of passing silently,
+and its sample is kept (`History.recent`): the next crawl is judged together with the latest
+such samples, so a schedule of small crawls (an hourly weather crawl reads one page, an hourly
+articles crawl a few new ones) is judged as soon as their evidence adds up, and a layout change
+seen only by small crawls never slips into the history as the new normal.
 
 Gone content (404, 410, soft-404, a number without an article) is not a layout change: it is
 reported, never failed. Counts the crawl extension collects (yddnews/crawlchecks.py) and the
@@ -76,9 +80,11 @@ class CheckConfig:
 
 @dataclass
 class History:
-    """What earlier healthy crawls on the same store saw, per signal (check name)."""
+    """What earlier healthy crawls on the same store saw, per signal (check name); and the
+    samples of the latest crawls that were too small to judge (or failed), oldest first."""
 
     shares: dict[str, Share] = field(default_factory=dict)
+    recent: dict[str, list[Share]] = field(default_factory=dict)
 
     def get(self, name: str) -> Share | None:
         return self.shares.get(name)
@@ -89,7 +95,11 @@ class CheckResult:
     name: str
     status: str
     detail: str
-    sample: Share | None = None  # the evidence of share checks, added to the history if healthy
+    sample: Share | None = None  # this crawl's evidence of a share check
+    # what was judged: the sample plus the latest earlier ones too small to judge alone
+    window: Share | None = None
+    # not judged for too small a sample: kept in History.recent for the next crawls' window
+    pending: bool = False
 
     @property
     def ok(self) -> bool:
@@ -125,21 +135,31 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%" if x >= 0.1 or x == 0 else f"{100 * x:.1f}%"
 
 
+def _allowed(expected: float, cfg: CheckConfig) -> float:
+    return min(1.0, max(expected, cfg.floor))
+
+
+def _judgeable(n: int, allowed: float, cfg: CheckConfig) -> bool:
+    # below min_sample, or when even n bad of n would not be significant, nothing is judged
+    return n >= cfg.min_sample and allowed ** n < cfg.alpha
+
+
 def judge_share(name: str, what: str, sample: Share, expected: float | None, source: str,
-                cfg: CheckConfig) -> CheckResult:
-    """Is `sample` (k bad of n) improbably bad for a bad share of `expected`?"""
+                cfg: CheckConfig, over: str = "") -> CheckResult:
+    """Is `sample` (k bad of n) improbably bad for a bad share of `expected`? `over` says what
+    the sample spans when it is more than this crawl's."""
     n, k = sample.n, sample.k
-    seen = f"{k} of {n} {what} ({_pct(k / n)})"
+    seen = f"{k} of {n} {what} ({_pct(k / n)}){over}"
     if expected is None:
         return CheckResult(name, NOT_JUDGED, f"{seen}; not judged: no history yet", sample)
-    allowed = min(1.0, max(expected, cfg.floor))
+    allowed = _allowed(expected, cfg)
     if n < cfg.min_sample:
         return CheckResult(name, NOT_JUDGED, f"{seen}; not judged: sample {n} < {cfg.min_sample}",
-                           sample)
-    if allowed ** n >= cfg.alpha:  # even n of n would not be significant
+                           sample, pending=True)
+    if not _judgeable(n, allowed, cfg):
         return CheckResult(name, NOT_JUDGED,
                            f"{seen}; not judged: sample {n} too small for an expected "
-                           f"{_pct(allowed)}", sample)
+                           f"{_pct(allowed)}", sample, pending=True)
     p = binomial_tail(k, n, allowed)
     verdict = f"{seen}, expected <= {_pct(allowed)} ({source})"
     if p < cfg.alpha:
@@ -167,7 +187,17 @@ def _share_check(name: str, what: str, sample: Share, prior: float | None, histo
     if sample.n <= 0:
         return None
     expected, source = _expected(name, history, prior, cfg)
-    return judge_share(name, what, sample, expected, source, cfg)
+    window, earlier = sample, 0
+    if expected is not None:  # too small alone: joined by the latest earlier small samples
+        allowed = _allowed(expected, cfg)
+        for past in reversed(history.recent.get(name, ())):
+            if _judgeable(window.n, allowed, cfg):
+                break
+            window, earlier = window + past, earlier + 1
+    over = f" in this crawl and the {earlier} before it" if earlier else ""
+    result = judge_share(name, what, window, expected, source, cfg, over)
+    result.sample, result.window = sample, window
+    return result
 
 
 # --- the evidence, from the stats ------------------------------------------------------------

@@ -14,6 +14,7 @@ Stats written here (besides the evidence keys of yddnews/checks.py):
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
@@ -78,40 +79,55 @@ def _has_fffd(value: Any) -> bool:
 
 # --- the history in the store ------------------------------------------------------------------
 HISTORY_SCHEMA = """CREATE TABLE IF NOT EXISTS check_history (
-    name TEXT PRIMARY KEY, n INTEGER NOT NULL, k INTEGER NOT NULL, runs INTEGER NOT NULL
+    name TEXT PRIMARY KEY, n INTEGER NOT NULL, k INTEGER NOT NULL, runs INTEGER NOT NULL,
+    recent TEXT  -- JSON [[n, k], ...]: the latest samples not judged healthy (checks.History)
 )"""
+RECENT_CAP = 50  # samples kept per check for the window of the next small crawls
 
 
 def _connect(store_path: str) -> sqlite3.Connection:
     Path(store_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(Path(store_path).expanduser()), isolation_level=None, timeout=60)
     db.execute(HISTORY_SCHEMA)
+    if "recent" not in {r[1] for r in db.execute("PRAGMA table_info(check_history)")}:
+        db.execute("ALTER TABLE check_history ADD COLUMN recent TEXT")  # a store of before
     return db
 
 
 def load_history(store_path: str) -> History:
     with closing(_connect(store_path)) as db:
-        rows = db.execute("SELECT name, n, k FROM check_history").fetchall()
-    return History({name: Share(n, k) for name, n, k in rows})
+        rows = db.execute("SELECT name, n, k, recent FROM check_history").fetchall()
+    return History({name: Share(n, k) for name, n, k, _ in rows},
+                   {name: [Share(*s) for s in json.loads(recent)]
+                    for name, _, _, recent in rows if recent})
 
 
 def save_history(store_path: str, results: list[CheckResult]) -> None:
-    """Add this crawl's healthy samples to the history; a failed check's sample stays out, so
-    damage never becomes the baseline that would make it pass."""
+    """Add what this crawl judged healthy to the history. A sample too small to judge, or of a
+    failed check, is kept aside (`recent`) for the window of the next crawls instead, so damage
+    never becomes the baseline that would make it pass; a sample not judged for want of any
+    expectation (no history, no prior) starts the history."""
     with closing(_connect(store_path)) as db:
         db.execute("BEGIN IMMEDIATE")
         for r in results:
-            if r.sample is None or r.status == checks.FAIL or r.sample.n <= 0:
+            if r.sample is None or r.sample.n <= 0:
                 continue
-            row = db.execute("SELECT n, k, runs FROM check_history WHERE name = ?",
+            row = db.execute("SELECT n, k, runs, recent FROM check_history WHERE name = ?",
                              (r.name,)).fetchone()
-            n, k, runs = row or (0, 0, 0)
-            n, k = n + r.sample.n, k + r.sample.k
+            n, k, runs, recent = row or (0, 0, 0, None)
+            kept = json.loads(recent) if recent else []
+            if r.status == checks.FAIL or r.pending:
+                kept = [*kept, [r.sample.n, r.sample.k]][-RECENT_CAP:]
+            else:
+                judged = r.window if r.status == checks.PASS and r.window else r.sample
+                n, k, kept = n + judged.n, k + judged.k, []
             while n > HISTORY_CAP:
                 n, k = n // 2, k // 2
-            db.execute("INSERT INTO check_history (name, n, k, runs) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (name) DO UPDATE SET n = excluded.n, k = excluded.k, "
-                       "runs = excluded.runs", (r.name, n, k, runs + 1))
+            db.execute("INSERT INTO check_history (name, n, k, runs, recent) "
+                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                       "n = excluded.n, k = excluded.k, runs = excluded.runs, "
+                       "recent = excluded.recent",
+                       (r.name, n, k, runs + 1, json.dumps(kept) if kept else None))
         db.execute("COMMIT")
 
 

@@ -7,12 +7,16 @@ and the site must accept a TCP connection within YDD_CONNECT_CHECK_TIMEOUT secon
 exit 1, and an alert if alerts are configured). After the crawl: exit 1 when a check failed
 (yddnews/crawlchecks.py sets `ydd/checks/failed`). Exit 1 too when the lifecycle
 refused the start (store taken: one line, no file touched) or set `ydd/lifecycle/failed` (a
-failed write, a raising callback, articles unaccounted for). Everything else is Scrapy's.
+failed write, a raising callback, articles unaccounted for). A crawl stopped by a signal
+(Ctrl-C, SIGTERM from systemd or a Scrapyd cancel) loses nothing, but its datasets are not the
+whole of what it was asked for: one line, exit 128 + the signal (130, 143), so
+`scrapy crawl articles && publish` does not publish a half crawl. Everything else is Scrapy's.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -21,17 +25,13 @@ from scrapy.spiderloader import get_spider_loader
 
 from yddnews import alerts, validate
 from yddnews import stats as S
+from yddnews.commands import fail
 from yddnews.crawlchecks import FAILED_STAT
 from yddnews.outputs.datasets import StartRefused
 from yddnews.spiders.base import SiteSpider
 
 logger = logging.getLogger(__name__)
 REFUSED_STAT = "ydd/refused"  # set by a spider that refused to go on (spiders/articles.py)
-
-
-def refuse(message: str, exit_code: int) -> None:
-    print(f"yddnews: {message}", file=sys.stderr)
-    sys.exit(exit_code)
 
 
 class Command(ScrapyCrawlCommand):
@@ -48,7 +48,7 @@ class Command(ScrapyCrawlCommand):
             if exc.exit_code == 1 and self.settings.getbool("YDD_MONITORS"):
                 alerts.notify(self.settings, args[0], {alerts.UNREACHABLE: str(exc)}, [],
                               str(exc))
-            refuse(str(exc), exc.exit_code)
+            fail(str(exc), exc.exit_code)
 
     def _validate(self, name: str, spargs: dict) -> None:
         validate.check_settings(self.settings, spargs)
@@ -72,6 +72,7 @@ class Command(ScrapyCrawlCommand):
         running = self.crawler_process.crawl(crawler, **opts.spargs)
         refused: list[str] = []
         _trap_refusal(running, refused)
+        caught = _note_shutdown_signal(self.crawler_process)
         self.crawler_process.start()
         if refused:
             logger.error("not started: %s", refused[0])
@@ -86,6 +87,31 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
         elif crawler.stats is not None and crawler.stats.get_value(S.LIFECYCLE_FAILED):
             self.exitcode = 1
+        elif caught:
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            stored = sum(v for k, v in stats.items() if k.startswith(S.ARTICLES))
+            line = (f"interrupted by {signal.Signals(caught[0]).name} after {stored} articles: "
+                    "nothing is lost, the next crawl fetches the rest")
+            print(f"yddnews: {line}", file=sys.stderr)
+            if self.settings.get("LOG_FILE"):  # a Scrapyd job's log: its stderr is not there
+                logger.warning(line)
+            self.exitcode = 128 + caught[0]
+
+
+def _note_shutdown_signal(process) -> list[int]:
+    """The signals that asked the crawl to stop (Scrapy's own handler still does the stopping:
+    it is only wrapped to learn the signal)."""
+    caught: list[int] = []
+    original = getattr(process, "_signal_shutdown", None)
+    if original is None:
+        return caught
+
+    def remember(signum, frame) -> None:
+        caught.append(signum)
+        original(signum, frame)
+
+    process._signal_shutdown = remember
+    return caught
 
 
 def _trap_refusal(running, refused: list[str]) -> None:

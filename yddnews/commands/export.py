@@ -22,7 +22,8 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from yddnews.outputs.store import ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
+from yddnews.commands import one_line_errors
+from yddnews.outputs.store import EXPORT_ARTICLE_FIELDS, WEATHER_FIELDS, DatasetStore
 from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
 from yddnews.spiders.args import ArgumentError, parse_day, parse_list
 
@@ -61,7 +62,7 @@ def dataset(store: DatasetStore, what: str, since: str | None, until: str | None
         if sections:
             wanted = set(sections)
             rows = (r for r in rows if r.get("section") in wanted)
-        return rows, ARTICLE_FIELDS
+        return rows, EXPORT_ARTICLE_FIELDS
     if what == "weather":
         return store.iter_weather(since, until), WEATHER_FIELDS
     if what == "runs":
@@ -141,15 +142,18 @@ class Command(ScrapyCommand):
         if opts.partition and (fmt != "parquet" or target == "-"):
             raise UsageError("--partition year writes Parquet files into a directory",
                              print_help=False)
-        store = DatasetStore(store_path)
-        try:
-            records, fields = dataset(store, opts.what, since, until, parse_list(opts.sections))
+        with one_line_errors(store_path, target):
+            store = DatasetStore(store_path)
             try:
-                count = self._write(records, fields, fmt, target, overwrite, opts, store_path)
-            except TableError as exc:
-                raise UsageError(str(exc), print_help=False) from None
-        finally:
-            store.close()
+                records, fields = dataset(store, opts.what, since, until,
+                                          parse_list(opts.sections))
+                try:
+                    count = self._write(records, fields, fmt, target, overwrite, opts,
+                                        store_path)
+                except TableError as exc:
+                    raise UsageError(str(exc), print_help=False) from None
+            finally:
+                store.close()
         where = "standard output" if target == "-" else target
         print(f"exported {count} {opts.what} to {where}", file=sys.stderr)
 

@@ -16,8 +16,9 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from yddnews.commands import one_line_errors
 from yddnews.outputs import search
-from yddnews.outputs.store import ARTICLE_FIELDS, DatasetStore
+from yddnews.outputs.store import EXPORT_ARTICLE_FIELDS, DatasetStore
 from yddnews.outputs.tables import TableError, format_for, write_file, write_stream
 from yddnews.spiders.args import ArgumentError, parse_day
 
@@ -57,15 +58,17 @@ class Command(ScrapyCommand):
             since, until = parse_day(opts.since, "since"), parse_day(opts.until, "until")
         except ArgumentError as exc:
             raise UsageError(str(exc), print_help=False) from None
-        store = DatasetStore(store_path)
-        try:
-            if opts.reindex:
-                search.rebuild(store.db)
-                print(f"search index rebuilt ({store.article_count()} articles)", file=sys.stderr)
-            if query:
-                self._search(store, query, since, until, opts)
-        finally:
-            store.close()
+        with one_line_errors(store_path, opts.output or opts.overwrite_output or "-"):
+            store = DatasetStore(store_path)
+            try:
+                if opts.reindex:
+                    search.rebuild(store.db)
+                    print(f"search index rebuilt ({store.article_count()} articles)",
+                          file=sys.stderr)
+                if query:
+                    self._search(store, query, since, until, opts)
+            finally:
+                store.close()
 
     def _search(self, store: DatasetStore, query: str, since: str | None, until: str | None,
                 opts: argparse.Namespace) -> None:
@@ -73,12 +76,12 @@ class Command(ScrapyCommand):
         if target:
             try:
                 fmt = format_for(target, opts.format)
-                rows = search.search_rows(store.db, query, since, until, ARTICLE_FIELDS)
+                rows = search.search_rows(store.db, query, since, until, EXPORT_ARTICLE_FIELDS)
                 rows = (store.decode_article(r) for r in rows)
                 if target == "-":
-                    count = write_stream(rows, ARTICLE_FIELDS, fmt, sys.stdout.buffer)
+                    count = write_stream(rows, EXPORT_ARTICLE_FIELDS, fmt, sys.stdout.buffer)
                 else:
-                    count = write_file(rows, ARTICLE_FIELDS, fmt, Path(target),
+                    count = write_file(rows, EXPORT_ARTICLE_FIELDS, fmt, Path(target),
                                        overwrite=opts.overwrite_output is not None)
             except TableError as exc:
                 raise UsageError(str(exc), print_help=False) from None

@@ -97,12 +97,14 @@ class Datasets:
                     f"another {self.spider_name} crawl is using the store {real}: "
                     "not starting a second one (no file was touched)"
                 )
+        opening = "the crawl's outputs"  # named in the refusal
         try:
             paths = {name: self._expand(name, template) for name, template in (
                 ("YDD_WEATHER_FEED", self._weather_template),
                 ("YDD_REJECTS_FEED", self._rejects_template),
             ) if template}
             if self._store_path:
+                opening = f"the store {self._store_path}"
                 self.store = DatasetStore(self._store_path)
                 self.store.hold_lock(lock)
                 lock = None
@@ -110,12 +112,14 @@ class Datasets:
             # Opened (and the rejects file truncated) now, so a crawl with nothing to report
             # leaves an empty file rather than the last crawl's records.
             if "YDD_WEATHER_FEED" in paths:
+                opening = f"the weather file {paths['YDD_WEATHER_FEED']}"
                 self._weather_file = RecordFile(paths["YDD_WEATHER_FEED"], WEATHER_FIELDS)
             if "YDD_REJECTS_FEED" in paths:
+                opening = f"the rejects file {paths['YDD_REJECTS_FEED']}"
                 self._rejects_file = RecordFile(paths["YDD_REJECTS_FEED"])
         except WRITE_ERRORS as exc:
             self.close()
-            raise StartRefused(f"cannot open the crawl's outputs: {exc}") from None
+            raise StartRefused(f"cannot open {opening}: {exc}") from None
         finally:
             if lock is not None:
                 lock.close()

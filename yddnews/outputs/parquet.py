@@ -34,7 +34,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("reporters", pa.list_(pa.string())), ("reporter_emails", pa.list_(pa.string())),
         ("body", pa.string()),
         ("images", pa.list_(pa.struct([("url", pa.string()), ("caption", pa.string())]))),
-        ("fetched_at", UTC),
+        ("fetched_at", UTC), ("deleted_at", UTC),
     ]),
     "weather": pa.schema([
         ("observed_on", pa.date32()), ("station", pa.string()), ("condition", pa.string()),

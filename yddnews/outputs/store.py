@@ -29,6 +29,10 @@ ARTICLE_FIELDS = (
     "article_no", "url", "section", "title", "subtitle", "published_at", "modified_at",
     "reporters", "reporter_emails", "body", "images", "fetched_at",
 )
+# The articles dataset (`scrapy export`, `scrapy search`): the stored fields, and when the
+# article was found gone from the site (empty while it is there), so a deleted article is
+# never mistaken for a live one.
+EXPORT_ARTICLE_FIELDS = ARTICLE_FIELDS + ("deleted_at",)
 WEATHER_FIELDS = (
     "observed_on", "station", "condition", "temperature_c", "provider", "source_url", "fetched_at",
 )
@@ -181,9 +185,10 @@ class DatasetStore:
         self._lock = None
 
     def begin(self) -> None:
-        """Open a transaction unless one is open: the writes up to commit() are one."""
+        """Open a transaction unless one is open: the writes up to commit() are one (holding the
+        write lock from the start: outputs/sqlite.py says why)."""
         if not self.db.in_transaction:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         if self.db.in_transaction:
@@ -521,15 +526,16 @@ class DatasetStore:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def iter_articles(self, since: str | None = None, until: str | None = None) -> Iterator[dict]:
-        """Articles newest first; since/until are inclusive KST days (YYYY-MM-DD)."""
+        """Articles (EXPORT_ARTICLE_FIELDS) newest first; since/until are inclusive KST days
+        (YYYY-MM-DD)."""
         where, args = _day_window("substr(published_at, 1, 10)", since, until)
         cur = self.db.execute(
-            f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles {where} "
+            f"SELECT {', '.join(EXPORT_ARTICLE_FIELDS)} FROM articles {where} "
             "ORDER BY published_at DESC, article_no DESC",
             args,
         )
         for values in cur:
-            yield self.decode_article(dict(zip(ARTICLE_FIELDS, values)))
+            yield self.decode_article(dict(zip(EXPORT_ARTICLE_FIELDS, values)))
 
     @staticmethod
     def decode_article(row: dict) -> dict:
