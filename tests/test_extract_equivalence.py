@@ -324,3 +324,111 @@ def test_url_article_no_is_site_article_no() -> None:
         except ValueError:
             continue
         assert url_article_no(url) == want, url
+
+
+# --------------------------------------------------------------------------- session 2026-12-02c
+
+def _body_texts() -> list[str]:
+    """Paragraphs, listing summaries and writer fields of replica pages, and odd bits."""
+    from bench.quality import listing_entries
+    from yddnews.extract import extract_article_html
+
+    entries = listing_entries(80)
+    out = []
+    for page in replica_pages(60, variety=True):
+        out += page.truth["body"].split("\n\n")
+        entry = entries.get(page.no)
+        if entry:
+            out += [entry.summary or "", entry.writer or "", entry.title]
+        art = extract_article_html(page.url, page.html).article
+        out += [i["caption"] or "" for i in art.images]
+    return out
+
+
+def test_ellipsis_cut_is_the_regex() -> None:
+    import random
+
+    from yddnews.extract.evidence import _ELLIPSIS_RE, cut_ellipsis, ellipsis_at
+
+    rng = random.Random(21)
+    bits = [".", "..", "…", " ", "\n", "a", "\u3000", "\t", "가", "\u00a0", "\x1c", "\u2028",
+            "\x85", "다."]
+    texts = _body_texts() + ["".join(rng.choice(bits) for _ in range(rng.randint(0, 9)))
+                             for _ in range(50000)]
+    for text in texts:
+        assert cut_ellipsis(text) == _ELLIPSIS_RE.sub("", text), repr(text)
+        assert (ellipsis_at(text) is not None) == bool(_ELLIPSIS_RE.search(text)), repr(text)
+
+
+def test_cleaning_gates_are_the_plain_rules() -> None:
+    """The substring tests in front of the cleaning regexes never change a result."""
+    import random
+
+    from yddnews.extract import clean
+
+    def footer_plain(line: str) -> bool:
+        line = normalize_space(line)
+        if not line or len(line) > 300:
+            return False
+        parts = [x for x in clean._FOOTER_SPLIT_RE.split(line) if x]
+        return sum(bool(clean._FOOTER_RE.match(x)) for x in parts) * 2 > len(parts) or bool(
+            clean._FOOTER_RE.match(line) and len(line) <= 80)
+
+    def signature_plain(p: str):
+        m = clean._SIGNATURE_RE.search(p)
+        if not m:
+            return None
+        names, emails = clean.parse_names_plain(m["names"] + " " + m["emails"])
+        return (p[: m.start()].strip(), names, emails) if names else None
+
+    def boilerplate_plain(paragraphs: list[str]) -> list[str]:
+        for i, p in enumerate(paragraphs):
+            if i and clean._RELATED_HEAD_RE.match(normalize_space(p)):
+                paragraphs = paragraphs[:i]
+                break
+        return [p for p in paragraphs if not clean.is_boilerplate_line(p)]
+
+    rng = random.Random(8)
+    bits = ["사업자등록번호", " : ", "123-45", "|", " │ ", "ㅣ", "발행인", "주 소", "전화", "e-mail",
+            "E-MAIL", "maİl", "등록일", "가나", "/", "/ 홍길동 기자", " 기자", "a@b.kr", "관련 기사",
+            "관련기사", "▶", "기\u200b사", "\u1100\u1175\u1109\u1161", " ", "\u00a0", "다.", "\n"]
+    texts = _body_texts() + ["".join(rng.choice(bits) for _ in range(rng.randint(0, 7)))
+                             for _ in range(30000)]
+    for text in texts:
+        assert clean.is_site_footer_line(text) == footer_plain(text), repr(text)
+        assert clean.strip_signature(text) == signature_plain(text), repr(text)
+        assert clean.has_junk(text) == (clean._JUNK_RE.search(text) is not None), repr(text)
+    for _ in range(3000):
+        paras = rng.sample(texts, rng.randint(0, 6))
+        assert clean.cut_trailing_boilerplate(list(paras)) == boilerplate_plain(list(paras))
+
+
+def test_parse_names_remembers_fresh_lists() -> None:
+    from yddnews.extract.clean import parse_names, parse_names_plain
+
+    for text in _body_texts() + ["", "홍길동 기자", "A·B 기자 a@b.kr", "관리자", "x 및 y 주부기자"]:
+        want = parse_names_plain(text)
+        got = parse_names(text)
+        assert got == want, repr(text)
+        got[0].append("changed"), got[1].append("changed")  # a caller's edit is its own
+        assert parse_names(text) == want
+
+
+def test_widget_readings_from_the_cache_are_a_fresh_parse() -> None:
+    """Readings served from the widget cache (keyed by the widget's XML serialization) equal
+    the ones a first-time parse gives, every field; and each page gets its own objects."""
+    import dataclasses
+
+    from yddnews.extract import weather
+    from yddnews.extract.layouts.widget import widget_readings
+
+    pages = list(replica_pages(120, variety=True))
+    for page in pages:
+        root = parse_html(page.html)
+        weather._CACHE.clear()
+        first = widget_readings(root, page.url, weather.DEFAULT_STATIONS, None)
+        again = widget_readings(root, page.url + "#2", weather.DEFAULT_STATIONS, None)
+        assert first and [dataclasses.replace(r, source_url="") for r in first] == [
+            dataclasses.replace(r, source_url="") for r in again]
+        assert all(r.source_url == page.url + "#2" for r in again)
+        assert not any(a is b for a, b in zip(first, again))

@@ -324,4 +324,5 @@ def element_text(el) -> str:
             text = ("  • " + text).rstrip(" ")
     else:
         text = render_element(el)
-    return normalize_space(_BULLET_LINE_RE.sub("", text))
+    # every bullet line holds its `•` (the regex alone tries each position of the text)
+    return normalize_space(_BULLET_LINE_RE.sub("", text) if "•" in text else text)
