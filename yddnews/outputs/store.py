@@ -14,6 +14,7 @@ import hashlib
 import heapq
 import json
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -200,17 +201,25 @@ class DatasetStore:
         self.db.executescript(LEDGER_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._unindexed = 0  # articles written since the search index last caught up
+        # True: the index catches up in a thread of its own, on its own connection, after a
+        # commit (wait_index() before the next write); else at once, inside the transaction
+        self.index_in_background = False
+        self._indexer: threading.Thread | None = None
+        self._index_error: BaseException | None = None
         self._lock = None
 
     def begin(self) -> None:
         """Open a transaction unless one is open: the writes up to commit() are one (holding the
         write lock from the start: outputs/sqlite.py says why)."""
         if not self.db.in_transaction:
+            self.wait_index()  # a catch-up beside holds the write lock
             self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.commit()
+        if self.index_in_background and self._unindexed >= search.INDEX_BATCH:
+            self._catch_up_beside()
 
     def rollback(self) -> None:
         if self.db.in_transaction:
@@ -226,14 +235,47 @@ class DatasetStore:
 
     def catch_up_index(self) -> None:
         """Index for search what was written since the last catch-up (outputs/search.py)."""
+        self.wait_index()
         search.catch_up(self.db)
         self._unindexed = 0
 
-    def close(self) -> None:
-        self.commit()
+    def _catch_up_beside(self) -> None:
+        """Index what was committed in a thread: the FTS5 insertion is one SQLite statement,
+        run without the GIL, so the crawl's thread goes on meanwhile."""
+        self.wait_index()
+        self._unindexed = 0
+        self._indexer = threading.Thread(target=self._index_thread, name="ydd-search-index",
+                                         daemon=True)
+        self._indexer.start()
+
+    def _index_thread(self) -> None:
         try:
+            db = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
+            try:
+                db.execute("PRAGMA synchronous=NORMAL")  # as the store's own connection
+                search.catch_up(db)
+            finally:
+                db.close()
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait_index
+            self._index_error = exc
+
+    def wait_index(self) -> None:
+        """Let a catch-up running beside end (it holds the write lock); raise its error, a
+        write of the store that failed."""
+        if self._indexer is not None:
+            self._indexer.join()
+            self._indexer = None
+        if self._index_error is not None:
+            exc, self._index_error = self._index_error, None
+            raise exc
+
+    def close(self) -> None:
+        try:
+            self.commit()
             self.catch_up_index()
         finally:
+            if self._indexer is not None:
+                self._indexer.join()
             self.db.close()
         if self._lock is not None:
             self._lock.close()  # releases the lock
@@ -266,7 +308,7 @@ class DatasetStore:
         outcome = self._upsert(article)
         if outcome != "unchanged":
             self._unindexed += 1
-            if self._unindexed >= search.INDEX_BATCH:
+            if self._unindexed >= search.INDEX_BATCH and not self.index_in_background:
                 self.catch_up_index()
         return outcome
 
