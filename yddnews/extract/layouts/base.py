@@ -105,17 +105,25 @@ _PLAIN_PATH_RE = re.compile(r"/[A-Za-z0-9_\-]+(?:[./][A-Za-z0-9_\-]+)*")
 _HTTP_ORIGIN_RE = re.compile(r"https?://[^/?#\[\]@\\\s\x00-\x1f\x7f]*(?=[/?#]|$)")
 
 
+_LAST_ORIGIN: list = [None, None]  # [base URL, its plain origin or ""]: a page's images share it
+
+
 def join_url(base_url: str, src: str) -> str:
     """= urljoin(base_url, src), without urllib's parsing for the usual image path."""
     if _PLAIN_PATH_RE.fullmatch(src):
-        m = _HTTP_ORIGIN_RE.match(base_url)
-        if m and m.group().isascii():
-            return m.group() + src
+        if _LAST_ORIGIN[0] == base_url:
+            origin = _LAST_ORIGIN[1]
+        else:
+            m = _HTTP_ORIGIN_RE.match(base_url)
+            origin = m.group() if m and m.group().isascii() else ""
+            _LAST_ORIGIN[:] = base_url, origin
+        if origin:
+            return origin + src
     return urljoin(base_url, src)
 
 
 def _img_url(img, base_url: str) -> str | None:
-    src = (img.get("src") or "").strip()
+    src = (img.get(b"src") or "").strip()
     if not src or src.startswith("data:"):
         for attr in ("data-src", "data-original", "data-lazy-src", "data-url"):
             if img.get(attr):
@@ -159,7 +167,7 @@ class BodyWalker:
         for el in box.iter():
             if el is box or not isinstance(el.tag, str):
                 continue
-            if el.tag == "figcaption" or class_flags(el.get("class"), el.get("id"))[2]:
+            if el.tag == "figcaption" or class_flags(el.get(b"class"), el.get(b"id"))[2]:
                 return element_text(el) or None
         return None
 
@@ -187,8 +195,8 @@ class BodyWalker:
         if el.keys():  # attributes: hidden? junk? a photo box or a caption by its class?
             if is_hidden(el):
                 return
-            cls = el.get("class")
-            junk, photo, caption = class_flags(cls, el.get("id"))
+            cls = el.get(b"class")
+            junk, photo, caption = class_flags(cls, el.get(b"id"))
             if junk:
                 return
         else:
