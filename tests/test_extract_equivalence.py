@@ -515,11 +515,21 @@ def test_head_only_text_fields_are_those_of_the_whole_reading() -> None:
 
 
 def test_attribute_names_as_bytes_read_the_same_values() -> None:
-    for page in replica_pages(20, variety=True):
-        for el in parse_html(page.html).iter():
+    """get(b"name") and a dict of items() (one call for all names) read what get("name")
+    reads; every name occurs once per element."""
+    import glob
+
+    docs = [page.html for page in replica_pages(20, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    docs.append('<p class="a" class="b" hidden style="x" STYLE="y" id=1 Id=2>t</p>')
+    for doc in docs:
+        for el in parse_html(doc).iter():
+            attrs = dict(el.items())
+            assert len(attrs) == len(el.items())
             for name in ("class", "id", "style", "hidden", "src", "alt", "property", "name",
                          "content", "nope", *el.keys()):
-                assert el.get(name.encode()) == el.get(name), (el, name)
+                assert el.get(name.encode()) == el.get(name) == attrs.get(name), (el, name)
 
 
 def _compose_plain(pieces: list) -> str:

@@ -169,9 +169,13 @@ _WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def is_hidden(el) -> bool:
-    if el.get(b"hidden") is not None:
+    return hidden_by(el.get(b"hidden"), el.get(b"style"))
+
+
+def hidden_by(hidden: str | None, style: str | None) -> bool:
+    """is_hidden from the element's `hidden` and `style` attribute values."""
+    if hidden is not None:
         return True
-    style = el.get(b"style")
     if style:
         s = style.replace(" ", "").lower()
         return "display:none" in s or "visibility:hidden" in s
@@ -188,17 +192,18 @@ def _is_caption_class(cls: str | None) -> bool:
 
 def _emit(el, out: list, alt: bool, captions: bool = True) -> None:
     tag = el.tag
+    # one items() call instead of a get() per name; an element holds each name once
+    attrs = dict(el.items()) if isinstance(tag, str) and tag not in SKIP_TAGS else None
     if (
-        isinstance(tag, str)
-        and tag not in SKIP_TAGS
-        and not is_hidden(el)
-        and (captions or not (tag == "figcaption" or _is_caption_class(el.get(b"class"))))
+        attrs is not None
+        and not hidden_by(attrs.get("hidden"), attrs.get("style"))
+        and (captions or not (tag == "figcaption" or _is_caption_class(attrs.get("class"))))
     ):
         if tag == "br":
             out.append(_BR)
         elif tag == "img":
-            if alt and el.get(b"alt"):
-                out.append(el.get(b"alt"))
+            if alt and attrs.get("alt"):
+                out.append(attrs["alt"])
         else:
             brk = _BREAKS.get(tag, 0)
             if tag == "li":

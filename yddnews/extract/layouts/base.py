@@ -18,7 +18,7 @@ from yddnews.items import Article
 from yddnews.site import article_no
 
 from ..clean import caption_text, finish_body, is_photo_credit, normalize_space, table_rows_to_text
-from ..dom import SKIP_TAGS, element_text, is_hidden, render_element
+from ..dom import SKIP_TAGS, element_text, hidden_by, render_element
 
 _JUNK_CLASS_RE = re.compile(
     r"(?:^|[_\-])(?:ad|ads|adv|advert\w*|adsense|adsbygoogle|banner|share|sns|social|sponsor|"
@@ -192,11 +192,13 @@ class BodyWalker:
         tag = el.tag
         if not isinstance(tag, str) or tag in _SKIP_IN_BODY:
             return
-        if el.keys():  # attributes: hidden? junk? a photo box or a caption by its class?
-            if is_hidden(el):
+        attrs = el.items()
+        if attrs:  # hidden? junk? a photo box or a caption by its class?
+            a = dict(attrs)  # one call instead of a get() per name; each name occurs once
+            if hidden_by(a.get("hidden"), a.get("style")):
                 return
-            cls = el.get(b"class")
-            junk, photo, caption = class_flags(cls, el.get(b"id"))
+            cls = a.get("class")
+            junk, photo, caption = class_flags(cls, a.get("id"))
             if junk:
                 return
         else:
