@@ -134,6 +134,19 @@ class RunResult:
     peak_rss_kb: int | None
     log: str
     cpu_seconds: float | None = None  # user + system CPU time of the process (and its children)
+    # the part of cpu_seconds used by its reaped children (worker processes), as last seen in
+    # /proc while it ran: None if it never reaped one before exiting, or between two polls
+    children_cpu_seconds: float | None = None
+
+
+def reaped_children_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) of the children a live process has reaped (cutime+cstime)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_measured(cmd: list[str], cwd: Path, log_path: Path, timeout: float = 3600,
@@ -145,12 +158,13 @@ def run_measured(cmd: list[str], cwd: Path, log_path: Path, timeout: float = 360
     with open(log_path, "w") as logf:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=logf, stderr=subprocess.STDOUT)
-        peak = cpu = None
+        peak = cpu = children = None
         try:
             while True:
                 hwm = vm_hwm_kb(proc.pid)
                 if hwm is not None:
                     peak = max(peak or 0, hwm)
+                children = reaped_children_cpu(proc.pid) or children
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -165,7 +179,8 @@ def run_measured(cmd: list[str], cwd: Path, log_path: Path, timeout: float = 360
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
         seconds = time.perf_counter() - t0
-    return RunResult(proc.returncode, seconds, peak, log_path.read_text(errors="replace"), cpu)
+    return RunResult(proc.returncode, seconds, peak, log_path.read_text(errors="replace"), cpu,
+                     children)
 
 
 def crawl_cmd(site_url: str, workdir: Path, *extra: str, output: str | None = "items.jsonl",

@@ -8,7 +8,9 @@ dumps knows their address), exactly the bytes `replica serve` sends otherwise.
 - yddnews: `scrapy crawl dumps -a path=DIR -O items.jsonl` with every pipeline, the store and
   the weather/rejects feeds on: the whole process, start-up and shutdown included (wall time;
   CPU time shown too, the worker processes' included: YDD_DUMPS_WORKERS, one per core by
-  default; `-s YDD_DUMPS_WORKERS=1` for one process). Body F1 from the exported records.
+  default; `-s YDD_DUMPS_WORKERS=1` for one process), split into the crawl's own process and
+  its workers (their CPU as the crawl reaped them, read from /proc while it runs). Body F1
+  from the exported records.
 - trafilatura: `trafilatura.extract(html, url=url, favor_precision=True)` in this process over
   the same files (read included), imports and a warm-up page excluded.
 Target (issue 16): yddnews >= 10x faster per page, with a higher mean body F1 (bench/common.py
@@ -51,7 +53,11 @@ def save_pages(n: int, outdir: Path) -> dict[str, str]:
     return truth
 
 
-def run_dumps(pages_dir: Path, work: Path, settings: dict | None = None) -> dict:
+def run_dumps(pages_dir: Path, work: Path, settings: dict | None = None,
+              tree: Path | None = None) -> dict:
+    """The dumps crawl over pages_dir, outputs under work; `tree`: the project imported from
+    another checkout (e.g. `git archive` of an earlier commit), the same venv."""
+    work.mkdir(parents=True, exist_ok=True)
     sets = {
         "YDD_SITE_URL": SITE,
         "YDD_WEATHER_FEED": str(work / "weather.jsonl"),
@@ -61,15 +67,20 @@ def run_dumps(pages_dir: Path, work: Path, settings: dict | None = None) -> dict
         **(settings or {}),
     }
     cmd = [SCRAPY, "crawl", "dumps", "-a", f"path={pages_dir}", "-O", str(work / "items.jsonl")]
+    if tree is not None:  # env execs scrapy in the same process: wait4 still measures it
+        cmd = ["env", f"PYTHONPATH={tree}"] + cmd
     for k, v in sets.items():
         cmd += ["-s", f"{k}={v}"]
-    res = run_measured(cmd, ROOT, work / "dumps.log")
+    res = run_measured(cmd, tree or ROOT, work / "dumps.log", poll=0.05)
     bodies = {}
     for line in open(work / "items.jsonl", encoding="utf-8"):
         if line.strip():
             rec = json.loads(line)
             bodies[rec["url"]] = rec.get("body") or ""
+    workers = res.children_cpu_seconds
     return {"rc": res.returncode, "wall": res.seconds, "cpu": res.cpu_seconds,
+            "cpu_split": ("n/a" if workers is None
+                          else f"{res.cpu_seconds - workers:.2f} + {workers:.2f}"),
             "rss_kb": res.peak_rss_kb, "bodies": bodies, "log": res.log}
 
 
@@ -84,7 +95,8 @@ def run_trafilatura(pages_dir: Path) -> dict:
         data = f.read_bytes()
         url = data[len(b"<!-- URL: "):data.index(b" -->")].decode()
         bodies[url] = trafilatura.extract(data, url=url, favor_precision=True) or ""
-    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "bodies": bodies}
+    return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "bodies": bodies,
+            "cpu_split": "in process"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=5000)
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a Scrapy setting for the dumps crawl")
-    ap.add_argument("--keep")
+    ap.add_argument("--keep", help="keep the pages and outputs in this directory")
+    ap.add_argument("--before", type=Path, metavar="TREE",
+                    help="also run the dumps crawl of this checkout (e.g. `git archive` of an "
+                         "earlier commit) just before ours, outputs in KEEP/before")
     args = ap.parse_args(argv)
     tmp = tempfile.TemporaryDirectory(prefix="ydd-dumps-bench-")
     base = Path(args.keep or tmp.name)
@@ -101,7 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     truth = save_pages(args.pages, pages_dir)
     n = len(truth)
     print(f"{n} saved replica pages in {pages_dir}", flush=True)
-    ours = run_dumps(pages_dir, base, dict(s.partition("=")[::2] for s in args.set))
+    settings = dict(s.partition("=")[::2] for s in args.set)
+    runs = []
+    if args.before:
+        before = run_dumps(pages_dir, base / "before", settings, args.before.resolve())
+        print(f"  before ({args.before}): {before['wall']:.1f} s whole process, "
+              f"rc {before['rc']}", flush=True)
+        runs.append((f"yddnews before ({args.before.name})", before))
+    ours = run_dumps(pages_dir, base, settings)
     workers = re.search(r"in (\d+) worker processes", ours["log"])
     print(f"  yddnews dumps: {ours['wall']:.1f} s whole process, rc {ours['rc']}, "
           f"{workers[1] + ' worker processes' if workers else 'one process'}", flush=True)
@@ -109,18 +131,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  trafilatura:   {ref['wall']:.1f} s in process", flush=True)
     rows = []
     f1 = {}
-    for name, r in (("yddnews `scrapy crawl dumps` (whole process)", ours),
-                    ("trafilatura favor_precision (in process)", ref)):
+    runs += [("yddnews `scrapy crawl dumps` (whole process)", ours),
+             ("trafilatura favor_precision (in process)", ref)]
+    for name, r in runs:
         scores = [body_prf(body, r["bodies"].get(url)) for url, body in truth.items()]
         f1[name] = mean(s.f1 for s in scores)
         rows.append([name, len(r["bodies"]), f"{r['wall']:.2f}", f"{r['cpu']:.2f}",
+                     r["cpu_split"],
                      f"{r['wall'] * 1000 / n:.3f}", f"{r['cpu'] * 1000 / n:.3f}",
                      f"{f1[name]:.4f}"])
     print()
-    print(table(rows, ["extractor", "records", "wall s", "CPU s", "ms/page (wall)",
+    print(table(rows, ["extractor", "records", "wall s", "CPU s",
+                       "CPU s: crawl process + workers", "ms/page (wall)",
                        "ms/page (CPU)", "body F1 mean"]))
     wall_x, cpu_x = ref["wall"] / ours["wall"], ref["cpu"] / ours["cpu"]
-    ours_f1, ref_f1 = f1.values()
+    *_, ours_f1, ref_f1 = f1.values()
     print(f"\nspeed-up per page: {wall_x:.1f}x wall, {cpu_x:.1f}x CPU (target >= 10x): "
           f"{'met' if wall_x >= 10 else 'MISSED'}; F1 {ours_f1:.4f} vs {ref_f1:.4f} "
           f"(target: higher): {'met' if ours_f1 > ref_f1 else 'MISSED'}")

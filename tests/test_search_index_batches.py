@@ -105,3 +105,47 @@ def test_a_store_made_by_the_first_release_is_moved_to_batches(replica_store, tm
     assert indexed(store.db, title[:3])
     check_integrity(store.db)
     store.close()
+
+
+def test_batches_indexed_beside_the_crawl_leave_an_exact_index(tmp_path):
+    """YDD_STORE_BATCH > 1 (dumps): each catch-up runs in a thread on its own connection after
+    a commit; the next write waits for it, and the index ends exact."""
+    store = DatasetStore(tmp_path / "s.sqlite")
+    store.index_in_background = True
+    n = 2 * search.INDEX_BATCH + 7
+    for no in range(1, n + 1):
+        store.begin()
+        store.upsert_article(article(no, f"제목 {no}번", f"본문 단어묶음 {no}"))
+        if no % 100 == 0:
+            store.commit()  # a catch-up starts beside at the 500th and 1000th article
+            if no % search.INDEX_BATCH == 0:
+                assert store._indexer is not None
+    store.commit()
+    store.wait_index()
+    assert pending(store.db) == 7 and len(indexed(store.db, "단어묶음")) == 2 * search.INDEX_BATCH
+    run = store.start_run("dumps")
+    store.finish_run(run, "finished", {})
+    assert pending(store.db) == 0 and len(indexed(store.db, "단어묶음")) == n
+    check_integrity(store.db)
+    store.close()
+
+
+def test_a_catch_up_beside_that_fails_is_a_failed_write_of_the_next_write(tmp_path):
+    path = tmp_path / "s.sqlite"
+    store = DatasetStore(path)
+    store.index_in_background = True
+    for no in range(1, search.INDEX_BATCH + 1):  # each write its own transaction
+        store.upsert_article(article(no, f"제목 {no}번", f"본문 {no}"))
+    other = sqlite3.connect(path)  # the index table gone under the crawl: its insertion fails
+    other.execute("DROP TABLE articles_fts")
+    other.close()
+    store.commit()
+    try:
+        store.wait_index()
+    except sqlite3.OperationalError as exc:
+        assert "articles_fts" in str(exc)
+    else:
+        raise AssertionError("the failed catch-up was not raised")
+    store.wait_index()  # raised once
+    assert pending(store.db) == search.INDEX_BATCH  # nothing lost: indexed at the next open
+    store.db.close()

@@ -14,6 +14,7 @@ Stats written here (besides the evidence keys of yddnews/checks.py):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -23,7 +24,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 
 from yddnews import alerts, checks, site
@@ -41,6 +41,8 @@ NORMAL_ENDS = ("finished", "shutdown", "closespider_timeout", "closespider_itemc
 GONE_REASONS = ("http 404", "http 410", "soft-404")
 FETCH_FAILURE_PREFIXES = ("timeout", "dropped connection", "connection refused", "dns lookup",
                           "download error", "http ")
+# An article's fields, in their order (the order their stats are first counted in)
+ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 # Pages of other templates (legacy archive, mobile): no section label, no weather widget.
 OTHER_TEMPLATES = re.compile(r"/(?:ezview|mobile)/")
 # History: sums of earlier healthy samples per check; halved past this size so the baseline
@@ -70,10 +72,12 @@ def _empty(value: Any) -> bool:
 def _has_fffd(value: Any) -> bool:
     if isinstance(value, str):
         return "\ufffd" in value
-    if isinstance(value, Mapping):
-        return any(_has_fffd(v) for v in value.values())
+    if value is None or isinstance(value, (int, float)):
+        return False
     if isinstance(value, (list, tuple)):
         return any(_has_fffd(v) for v in value)
+    if isinstance(value, Mapping):
+        return any(_has_fffd(v) for v in value.values())
     return False
 
 
@@ -157,8 +161,7 @@ class CrawlChecks:
     def count_article(self, article: Article) -> None:
         if OTHER_TEMPLATES.search(article.url or ""):
             return  # the legacy archive and mobile pages have another template: not judged
-        fields = ItemAdapter(article)  # a view: no deep copy
-        if _empty(fields.get("title")) and _empty(fields.get("body")):
+        if _empty(article.title) and _empty(article.body):
             self.stats.inc_value(checks.NO_ARTICLE)  # nothing of an article on the page
             return
         self.stats.inc_value(checks.ARTICLES)
@@ -167,12 +170,13 @@ class CrawlChecks:
         evidence = getattr(article, "evidence", None) or {}
         off_page = {f for f, source in (evidence.get("filled") or {}).items()
                     if source == "listing"}
-        for name, value in fields.items():
+        values = [getattr(article, name) for name in ARTICLE_FIELDS]
+        for name, value in zip(ARTICLE_FIELDS, values):
             if name in off_page:
                 self.stats.inc_value(checks.FROM_LISTING + name)
             elif not _empty(value):
                 self.stats.inc_value(checks.FILLED + name)
-        if _has_fffd(fields):
+        if _has_fffd(values):
             self.stats.inc_value(checks.FFFD)
 
     @property

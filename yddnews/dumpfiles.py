@@ -35,13 +35,14 @@ class Dump:
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_BOM_BYTES = tuple(bom for bom, _ in _BOMS)
 
 
 def utf16_without_bom(data: bytes) -> str | None:
     """`utf-16-le`/`-be` for BOM-less UTF-16 text: NUL in most even (BE) or odd (LE) bytes,
     as ASCII and spaces in UTF-16 have; None otherwise."""
     sample = data[:4096]
-    if len(sample) < 16:
+    if len(sample) < 16 or b"\x00" not in sample:  # no NUL at all (nearly every file): not UTF-16
         return None
     half = len(sample) // 2
     odd_nul = sample[1::2].count(0) / half
@@ -53,12 +54,15 @@ def utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes) -> tuple[str | None, str]:
+def decode(data: bytes, utf16: str | None = "") -> tuple[str | None, str]:
     """A byte-order mark (UTF-8, UTF-16 as Windows Notepad's "Unicode" writes), else UTF-8, else
-    CP949/EUC-KR when the bytes are valid Korean text, else BOM-less UTF-16."""
+    CP949/EUC-KR when the bytes are valid Korean text, else BOM-less UTF-16. `utf16`: what
+    utf16_without_bom(data) says, when the caller knows it already."""
     candidates = [enc for bom, enc in _BOMS if data.startswith(bom)]
     candidates += ["utf-8", "cp949"]
-    if (utf16 := utf16_without_bom(data)) is not None:
+    if utf16 == "":
+        utf16 = utf16_without_bom(data)
+    if utf16 is not None:
         candidates.insert(0, utf16)
     for encoding in candidates:
         try:
@@ -118,16 +122,17 @@ def _read(path: Path) -> Dump:
     except OSError as exc:
         dump.problem = unreadable(exc)
         return dump
-    if not data.strip():
+    if not data or data.isspace():  # (isspace: ASCII whitespace, as strip() removes)
         dump.problem = "empty file"
         return dump
-    text, encoding = (decode(data) if data.startswith(tuple(b for b, _ in _BOMS))
-                      or utf16_without_bom(data) else (None, ""))
+    utf16 = utf16_without_bom(data)
+    text, encoding = (decode(data, utf16) if utf16 or data.startswith(_BOM_BYTES)
+                      else (None, ""))
     if text is None and looks_binary(data):
         dump.problem = "binary file, not a saved page"
         return dump
     if text is None:
-        text, encoding = decode(data)
+        text, encoding = decode(data, utf16)
     if text is None:
         dump.problem = "not UTF-8, UTF-16 or EUC-KR text"
         return dump

@@ -15,9 +15,10 @@ and the crawl exits 1): the feeds hold them, the store does not, the next crawl 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -78,10 +79,10 @@ class Datasets:
         self.failed: str | None = None  # the first write failure, as told to the user
         self.on_write_failure: Callable[[str], None] | None = None
         self.batch_size = max(1, settings.getint("YDD_STORE_BATCH", 1))
-        # (url, article_no, outcome) of the articles written since the last commit; outcome
-        # None for one the caller has not counted yet
-        self._batch: list[tuple[str, int | None, str | None]] = []
-        self.on_batch_lost: Callable[[list[tuple[str, int | None, str | None]]], None] | None = None
+        # batches: the fields of the exported articles not written yet, in their order
+        self._batch: list[dict] = []
+        self.on_stored: Callable[[str, int | None, str], None] | None = None
+        self.on_batch_lost: Callable[[list[tuple[str, int | None]]], None] | None = None
 
     # --- opening ------------------------------------------------------------------------
     def open(self) -> None:
@@ -106,6 +107,9 @@ class Datasets:
             if self._store_path:
                 opening = f"the store {self._store_path}"
                 self.store = DatasetStore(self._store_path)
+                # batches: the search index catches up beside the crawl (SQLite works without
+                # the GIL), while the crawl's thread goes on with the next batch
+                self.store.index_in_background = self.batch_size > 1
                 self.store.hold_lock(lock)
                 lock = None
                 self.run_id = self.store.start_run(self.spider_name)
@@ -146,7 +150,7 @@ class Datasets:
             self._lose_batch()
 
     def _lose_batch(self) -> None:
-        """The open batch of articles is rolled back and reported as not stored."""
+        """The batch of articles is rolled back and reported as not stored."""
         if not self._batch:
             return
         lost, self._batch = self._batch, []
@@ -155,18 +159,27 @@ class Datasets:
         except WRITE_ERRORS as exc:  # SQLite may have rolled it back itself
             logger.debug("rollback after a failed write: %s", exc)
         if self.on_batch_lost is not None:
-            self.on_batch_lost(lost)
+            self.on_batch_lost([(f.get("url"), f.get("article_no")) for f in lost])
 
     def _commit_batch(self) -> None:
-        """Inside `_writing`: commit the open batch of articles (raises as a write would)."""
-        if self._batch:
-            self.store.commit()
-            self._batch.clear()
+        """Inside `_writing`, before any other write: write the batch of articles in one
+        transaction (raises as a write would); their outcomes go to on_stored. First the
+        search index's catch-up, if one runs beside the crawl, ends."""
+        self.store.wait_index()
+        if not self._batch:
+            return
+        self.store.begin()
+        outcomes = [self.store.store_article(fields) for fields in self._batch]
+        self.store.commit()
+        stored, self._batch = self._batch, []
+        if self.on_stored is not None:
+            for fields, outcome in zip(stored, outcomes):
+                self.on_stored(fields.get("url"), fields.get("article_no"), outcome)
 
     def commit(self) -> None:
-        """Commit the open batch of articles now (the end of the crawl, before the run is
-        recorded and before anything decides on what was stored)."""
-        if self.store is not None and self._batch:
+        """Write the batch of articles now (the end of the crawl, before the run is recorded
+        and before anything decides on what was stored)."""
+        if self.store is not None:
             with self._writing(f"the store {self.store.path}") as ok:
                 if ok:
                     self._commit_batch()
@@ -186,24 +199,24 @@ class Datasets:
     def writable(self) -> bool:
         return self.failed is None
 
-    def store_article(self, article: Any) -> str | None:
+    def store_article(self, article: Any, at_once: bool = False) -> str | None:
         """Upsert an exported article; its outcome (new/updated/unchanged/exported), or None
-        when it could not be written."""
+        when it is not written now: it could not be, or (YDD_STORE_BATCH > 1, unless
+        `at_once`) it waits for its batch, written when the batch is full or before any other
+        write, its outcome then given to on_stored."""
         if self.store is None:
             return "exported" if self.writable else None
-        adapter = ItemAdapter(article)
+        fields = fields_of(article)
+        if self.batch_size > 1 and not at_once:
+            if self.writable:
+                self._batch.append(dict(fields))  # its values as exported
+                if len(self._batch) >= self.batch_size:
+                    self.commit()
+            return None
         with self._writing(f"the store {self.store.path}") as ok:
             if ok:
-                if self.batch_size == 1:
-                    return self.store.store_article(adapter)
-                self.store.begin()
-                outcome = self.store.store_article(adapter)
-                if len(self._batch) + 1 < self.batch_size:
-                    self._batch.append((adapter.get("url"), adapter.get("article_no"), outcome))
-                else:  # outcome None: if this commit fails, the caller has not counted it yet
-                    self._batch.append((adapter.get("url"), adapter.get("article_no"), None))
-                    self._commit_batch()
-                return outcome
+                self._commit_batch()  # the articles before it first
+                return self.store.store_article(fields)
         return None
 
     def add_weather(self, reading: WeatherReading) -> bool:
@@ -331,6 +344,14 @@ class Datasets:
     @property
     def rejects_path(self) -> str | None:
         return str(self._rejects_file.path) if self._rejects_file else None
+
+
+def fields_of(item: Any) -> Mapping:
+    """An item's fields by name, to read: a dataclass instance's own attributes (no copy, and
+    without ItemAdapter's per-field detour: ~15% of storing an article), else an ItemAdapter."""
+    if dataclasses.is_dataclass(item) and hasattr(item, "__dict__"):
+        return vars(item)
+    return ItemAdapter(item)
 
 
 def reason_key(reason: str) -> str:

@@ -65,6 +65,7 @@ class CrawlLifecycle:
         name = spider.name if spider is not None else crawler.spidercls.name
         self.datasets = Datasets(crawler, name)
         self.datasets.on_write_failure = self._stop_after_write_failure
+        self.datasets.on_stored = self._stored
         self.datasets.on_batch_lost = self._not_stored
         self.datasets.open()  # StartRefused propagates: the crawl does not start
         crawler._ydd_datasets = self.datasets
@@ -100,10 +101,14 @@ class CrawlLifecycle:
     def item_scraped(self, item, response=None, spider=None) -> None:
         if not isinstance(item, Article):
             return
-        outcome = self.datasets.store_article(item)
+        outcome = self.datasets.store_article(item)  # None: not now (see _stored)
         if outcome is not None:
-            self.stats.inc_value(f"{S.ARTICLES}{outcome}")
-            self.settle_url(item.url, item.article_no)
+            self._stored(item.url, item.article_no, outcome)
+
+    def _stored(self, url: str, article_no: int | None, outcome: str) -> None:
+        """An exported article is in the store (at once, or when its batch was written)."""
+        self.stats.inc_value(f"{S.ARTICLES}{outcome}")
+        self.settle_url(url, article_no)
 
     def item_error(self, item, response, spider, failure) -> None:
         """A pipeline raised: the item is a reject naming the exception."""
@@ -113,17 +118,11 @@ class CrawlLifecycle:
         if self.datasets.reject(url, [exception_reason(failure.value)]):
             self.settle_url(url)
 
-    def _not_stored(self, lost: list[tuple[str, int | None, str | None]]) -> None:
-        """A batch of articles (YDD_STORE_BATCH) could not be committed: none of them is
-        stored. Counted back, unsettled, and the crawl fails saying how many."""
-        for url, no, outcome in lost:
-            if outcome is not None:  # None: not counted yet
-                self.stats.inc_value(f"{S.ARTICLES}{outcome}", -1)
-            no = no if no is not None else site.article_no(url or "")
-            if no is not None:
-                self.settled.discard(no)
+    def _not_stored(self, lost: list[tuple[str, int | None]]) -> None:
+        """A batch of articles (YDD_STORE_BATCH) could not be written: none of them is stored
+        (nor counted, nor settled), and the crawl fails saying how many."""
         self.stats.inc_value(S.NOT_STORED, len(lost))
-        sample = ", ".join(url for url, _, _ in lost[:3])
+        sample = ", ".join(url for url, _ in lost[:3])
         self.problem(f"{len(lost)} exported articles are not in the store: their transaction "
                      f"failed (e.g. {sample}); the next crawl stores them")
 
@@ -147,7 +146,7 @@ class CrawlLifecycle:
             return False
         if not store.has_same_content(article):
             return False
-        if self.datasets.store_article(article) is None:  # unchanged: the fetch time only
+        if self.datasets.store_article(article, at_once=True) is None:  # the fetch time only
             return False
         self.stats.inc_value(S.REFRESH_UNCHANGED)
         self.settle(article.article_no)

@@ -14,6 +14,7 @@ import hashlib
 import heapq
 import json
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -108,10 +109,28 @@ class RetryPolicy:
     gone_age: timedelta = timedelta(days=7)
 
 
+# json.dumps(value, ensure_ascii=False), without making an encoder at every call
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def content_hash(row: Mapping) -> str:
     """Hash of an article's content (everything but fetch time), as stored."""
-    text = json.dumps([row.get(f) for f in _CONTENT_FIELDS], ensure_ascii=False)
+    text = _to_json([row.get(f) for f in _CONTENT_FIELDS])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_row(article: Mapping) -> dict:
+    """The article's columns as stored: its lists as JSON text."""
+    row = {f: article.get(f) for f in ARTICLE_FIELDS}
+    for f in _JSON_FIELDS:
+        row[f] = _to_json(row[f] or [])
+    return row
+
+
+_SELECT_STORED = f"SELECT rowid, content_hash, {', '.join(_CONTENT_FIELDS)} FROM articles WHERE "
+_INSERT_COLUMNS = ARTICLE_FIELDS + ("first_stored_at", "updated_at", "content_hash")
+_INSERT_ARTICLE = (f"INSERT INTO articles ({', '.join(_INSERT_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})")
 
 
 # Legacy archive articles (/ezview/) carry article_no = -N, modern ones their positive number
@@ -182,17 +201,25 @@ class DatasetStore:
         self.db.executescript(LEDGER_SCHEMA)
         search.ensure_index(self.db)  # full-text index of title + body, kept by triggers
         self._unindexed = 0  # articles written since the search index last caught up
+        # True: the index catches up in a thread of its own, on its own connection, after a
+        # commit (wait_index() before the next write); else at once, inside the transaction
+        self.index_in_background = False
+        self._indexer: threading.Thread | None = None
+        self._index_error: BaseException | None = None
         self._lock = None
 
     def begin(self) -> None:
         """Open a transaction unless one is open: the writes up to commit() are one (holding the
         write lock from the start: outputs/sqlite.py says why)."""
         if not self.db.in_transaction:
+            self.wait_index()  # a catch-up beside holds the write lock
             self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.commit()
+        if self.index_in_background and self._unindexed >= search.INDEX_BATCH:
+            self._catch_up_beside()
 
     def rollback(self) -> None:
         if self.db.in_transaction:
@@ -208,14 +235,47 @@ class DatasetStore:
 
     def catch_up_index(self) -> None:
         """Index for search what was written since the last catch-up (outputs/search.py)."""
+        self.wait_index()
         search.catch_up(self.db)
         self._unindexed = 0
 
-    def close(self) -> None:
-        self.commit()
+    def _catch_up_beside(self) -> None:
+        """Index what was committed in a thread: the FTS5 insertion is one SQLite statement,
+        run without the GIL, so the crawl's thread goes on meanwhile."""
+        self.wait_index()
+        self._unindexed = 0
+        self._indexer = threading.Thread(target=self._index_thread, name="ydd-search-index",
+                                         daemon=True)
+        self._indexer.start()
+
+    def _index_thread(self) -> None:
         try:
+            db = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
+            try:
+                db.execute("PRAGMA synchronous=NORMAL")  # as the store's own connection
+                search.catch_up(db)
+            finally:
+                db.close()
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait_index
+            self._index_error = exc
+
+    def wait_index(self) -> None:
+        """Let a catch-up running beside end (it holds the write lock); raise its error, a
+        write of the store that failed."""
+        if self._indexer is not None:
+            self._indexer.join()
+            self._indexer = None
+        if self._index_error is not None:
+            exc, self._index_error = self._index_error, None
+            raise exc
+
+    def close(self) -> None:
+        try:
+            self.commit()
             self.catch_up_index()
         finally:
+            if self._indexer is not None:
+                self._indexer.join()
             self.db.close()
         if self._lock is not None:
             self._lock.close()  # releases the lock
@@ -248,27 +308,18 @@ class DatasetStore:
         outcome = self._upsert(article)
         if outcome != "unchanged":
             self._unindexed += 1
-            if self._unindexed >= search.INDEX_BATCH:
+            if self._unindexed >= search.INDEX_BATCH and not self.index_in_background:
                 self.catch_up_index()
         return outcome
 
     def _upsert(self, article: Mapping) -> str:
-        row = {f: article.get(f) for f in ARTICLE_FIELDS}
-        for f in _JSON_FIELDS:
-            row[f] = json.dumps(row[f] or [], ensure_ascii=False)
+        row = article_row(article)
         digest = content_hash(row)
         key_sql, key = _article_key(row["article_no"], row["url"])
-        old = self.db.execute(
-            f"SELECT rowid, content_hash, {', '.join(_CONTENT_FIELDS)} "
-            f"FROM articles WHERE {key_sql}", (key,)
-        ).fetchone()
+        old = self.db.execute(_SELECT_STORED + key_sql, (key,)).fetchone()
         now = _now()
         if old is None:
-            cols = ARTICLE_FIELDS + ("first_stored_at", "updated_at", "content_hash")
-            self.db.execute(
-                f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [row[f] for f in ARTICLE_FIELDS] + [now, now, digest],
-            )
+            self.db.execute(_INSERT_ARTICLE, [*row.values(), now, now, digest])
             return "new"
         rowid = old[0]
         # the stored content itself decides, not its recorded hash: a row edited by hand or
@@ -295,10 +346,7 @@ class DatasetStore:
 
     def has_same_content(self, article: Mapping | object) -> bool:
         """True when the store holds this article with exactly this content."""
-        adapter = article if isinstance(article, Mapping) else _adapt(article)
-        row = {f: adapter.get(f) for f in ARTICLE_FIELDS}
-        for f in _JSON_FIELDS:
-            row[f] = json.dumps(row[f] or [], ensure_ascii=False)
+        row = article_row(article if isinstance(article, Mapping) else _adapt(article))
         key_sql, key = _article_key(row["article_no"], row["url"])
         old = self.db.execute(
             f"SELECT {', '.join(_CONTENT_FIELDS)} FROM articles WHERE {key_sql}", (key,)

@@ -230,7 +230,9 @@ class DumpReader:
 
 class DumpsSpider(SiteSpider):
     name = "dumps"
-    custom_settings = {"ROBOTSTXT_OBEY": False}  # nothing is fetched
+    # Nothing is fetched: no robots.txt, and no retries (Scrapy's retry middleware would load its
+    # HTTP client, and with it the TLS stack, for the exceptions it retries).
+    custom_settings = {"ROBOTSTXT_OBEY": False, "RETRY_ENABLED": False}
     fetches_site = False  # no reachability check before the crawl (yddnews/commands/crawl.py)
 
     def __init__(self, path=None, **kwargs):
@@ -245,6 +247,10 @@ class DumpsSpider(SiteSpider):
         super().update_settings(settings)
         settings.set("YDD_STORE_BATCH", settings.getint("YDD_DUMPS_STORE_BATCH"),
                      priority="spider")
+        # Nothing is fetched: no HTTP(S) handler loaded at start either.
+        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+        handlers.update(http=None, https=None)
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
