@@ -432,3 +432,184 @@ def test_widget_readings_from_the_cache_are_a_fresh_parse() -> None:
             dataclasses.replace(r, source_url="") for r in again]
         assert all(r.source_url == page.url + "#2" for r in again)
         assert not any(a is b for a, b in zip(first, again))
+
+
+def test_first_character_gates_cover_every_match() -> None:
+    """The first characters is_copyright and starts_with_byline test before their regexes are
+    all those the regexes can start a match with (every code point tried)."""
+    from yddnews.extract import clean
+
+    for code in range(0x110000):
+        ch = chr(code)
+        if clean._COPYRIGHT_EN_RE.match(ch + "opyright all rights reserved") or re.match(
+                r"(?i)(?:copyright|\(c\)|ⓒ|©)", ch + "opyright"):
+            assert ch in clean._COPYRIGHT_EN_FIRST, hex(code)
+        if clean._COPYRIGHT_WORD_RE.match(ch + "opyright"):
+            assert ch in clean._COPYRIGHT_WORD_FIRST, hex(code)
+        if re.match(f"[{re.escape(clean._OPEN)}]", ch):
+            assert ch in clean._OPEN, hex(code)
+
+
+def test_gated_notice_title_and_byline_tests_are_the_plain_ones() -> None:
+    import random
+
+    from yddnews.extract import clean, evidence
+
+    def copyright_plain(paragraph: str) -> bool:
+        p = normalize_space(paragraph)
+        if not p or len(p) > 120:
+            return False
+        core = p.strip(clean._BRACKETS + " .")
+        if clean._COPYRIGHT_EN_RE.match(core):
+            return True
+        has_mark = "저작권자" in core or "ⓒ" in core or "©" in core or \
+            clean._COPYRIGHT_WORD_RE.match(core)
+        if not has_mark or clean._SENTENCE_END_KO_RE.search(core):
+            return False
+        return bool(clean._COPYRIGHT_KO_RE.match(core))
+
+    rng = random.Random(4)
+    bits = ["Copyright", "COPYRIGHT", "copyrİght", "(c)", "(C)", "ⓒ", "Ⓒ", "©", " 2025 ",
+            "영등포신문", "YBSTV", "ybſtv", "ybstv", " - ", " :: ", "|", "all rights reserved",
+            "무단전재 및 재배포 금지", "저작권자", "다.", "[", "<", " ", "[영등포신문=홍길동 기자]",
+            "【영등포 신문 = 김 기자】", "\u3000", "가"]
+    texts = _body_texts() + ["".join(rng.choice(bits) for _ in range(rng.randint(0, 6)))
+                             for _ in range(30000)]
+    for text in texts:
+        assert clean.is_copyright(text) == copyright_plain(text), repr(text)
+        assert clean.starts_with_byline(text) == (
+            clean.BYLINE_RE.match(text.lstrip()) is not None), repr(text)
+        root = parse_html(f"<html><head><title>{text}</title></head><body>x</body></html>")
+        if root is not None:
+            head = root.find("head")
+            raw = normalize_space("".join(head.find("title").itertext())) if (
+                head is not None and head.find("title") is not None) else ""
+            title = evidence._SITE_AFFIX_RE.sub("", raw).strip()
+            want = None if not title or title.lower() in ("영등포신문", "ybstv") else title
+            if head is not None and head.find("title") is not None:
+                assert evidence.title_from_title_tag(root) == want, repr(text)
+
+
+def test_head_only_text_fields_are_those_of_the_whole_reading() -> None:
+    import random
+
+    from yddnews.extract.dom import render_element, render_text
+    from yddnews.extract.layouts import article_parser
+    from yddnews.extract.textpath import text_fields
+
+    texts = []
+    for page in replica_pages(80, variety=True):
+        root = parse_html(page.html)
+        texts.append(render_text(root, captions=False))
+        top = getattr(article_parser(root, page.url), "top", None)
+        if top is not None:
+            texts.append(render_element(top, captions=False))
+    rng = random.Random(9)
+    lines = [ln for t in texts for ln in t.split("\n")]
+    texts += ["\n".join(rng.choice(lines) for _ in range(rng.randint(0, 12)))
+              for _ in range(3000)]
+    for text in texts:
+        full, head = text_fields(text), text_fields(text, head_only=True)
+        for name in ("section", "title", "subtitle", "published_at"):
+            assert getattr(head, name) == getattr(full, name), (name, text)
+
+
+def test_attribute_names_as_bytes_read_the_same_values() -> None:
+    """get(b"name") and a dict of items() (one call for all names) read what get("name")
+    reads; every name occurs once per element."""
+    import glob
+
+    docs = [page.html for page in replica_pages(20, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    docs.append('<p class="a" class="b" hidden style="x" STYLE="y" id=1 Id=2>t</p>')
+    for doc in docs:
+        for el in parse_html(doc).iter():
+            attrs = dict(el.items())
+            assert len(attrs) == len(el.items())
+            for name in ("class", "id", "style", "hidden", "src", "alt", "property", "name",
+                         "content", "nope", *el.keys()):
+                assert el.get(name.encode()) == el.get(name) == attrs.get(name), (el, name)
+
+
+def _compose_plain(pieces: list) -> str:
+    """dom._compose as first written (closures for flush / open_line)."""
+    from yddnews.extract.dom import _BR, _BULLET, _TAB, _WS_RE
+
+    lines: list[str] = []
+    cur: list[str] = []
+    at_start = True
+    pending = 0
+
+    def flush() -> None:
+        nonlocal cur, at_start
+        lines.append("".join(cur).rstrip(" "))
+        cur = []
+        at_start = True
+
+    def open_line() -> None:
+        nonlocal pending
+        if pending:
+            if cur:
+                flush()
+            if lines:
+                blanks = 0
+                for ln in reversed(lines):
+                    if ln:
+                        break
+                    blanks += 1
+                lines.extend([""] * max(0, pending - 1 - blanks))
+            pending = 0
+
+    for p in pieces:
+        if isinstance(p, int):
+            pending = max(pending, p)
+        elif p is _BR:
+            if pending and cur:
+                open_line()
+            pending = 0
+            flush()
+        elif p is _BULLET:
+            open_line()
+            cur.append("  • ")
+            at_start = True
+        elif p is _TAB:
+            cur.append("\t")
+            at_start = True
+        else:
+            s = p if p.isprintable() and "  " not in p else _WS_RE.sub(" ", p)
+            if at_start or pending:
+                s = s.lstrip(" ")
+            if not s:
+                continue
+            if pending:
+                open_line()
+            cur.append(s)
+            at_start = False
+    if cur:
+        flush()
+    return "\n".join(lines).strip("\n")
+
+
+def test_compose_is_its_plain_form() -> None:
+    import glob
+    import random
+
+    from yddnews.extract import dom
+
+    docs = [page.html for page in replica_pages(30, variety=True)]
+    docs += [open(f, "rb").read() for f in glob.glob("tests/fixtures/extract/**/*.html",
+                                                      recursive=True)]
+    seqs = []
+    for doc in docs:
+        for el in parse_html(doc).iter():
+            for alt, captions in ((False, True), (True, True), (False, False)):
+                out: list = []
+                dom._emit(el, out, alt, captions)
+                seqs.append(out)
+    rng = random.Random(12)
+    bits = [0, 1, 2, 1, dom._BR, dom._BULLET, dom._TAB, "", " ", "  ", "a", " b ", "가  나",
+            "\n", "\u00a0x", "\t"]
+    seqs += [[rng.choice(bits) for _ in range(rng.randint(0, 10))] for _ in range(20000)]
+    for seq in seqs:
+        assert dom._compose(list(seq)) == _compose_plain(list(seq)), seq

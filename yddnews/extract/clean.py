@@ -239,8 +239,9 @@ def strip_byline(paragraph: str) -> tuple[str, list[str], list[str]] | None:
 
 
 def starts_with_byline(paragraph: str) -> bool:
-    m = BYLINE_RE.match(paragraph.lstrip())
-    return m is not None
+    text = paragraph.lstrip()
+    # a byline opens with one of its brackets: other paragraphs skip the regex call
+    return bool(text) and text[0] in _OPEN and BYLINE_RE.match(text) is not None
 
 
 _SIGNATURE_RE = re.compile(
@@ -280,6 +281,8 @@ _COPYRIGHT_KO_RE = re.compile(
 
 
 _COPYRIGHT_WORD_RE = re.compile(r"(?i)copyright")
+_COPYRIGHT_EN_FIRST = frozenset("cC(ⓒⒸ©")  # every first character the two can match
+_COPYRIGHT_WORD_FIRST = frozenset("cC")
 _SENTENCE_END_KO_RE = re.compile(r"(?:다|요|죠)[.!?\"'”]*$")
 
 
@@ -289,9 +292,12 @@ def is_copyright(paragraph: str) -> bool:
     if not p or len(p) > 120:
         return False
     core = p.strip(_BRACKETS + " .")
-    if _COPYRIGHT_EN_RE.match(core):
+    # both regexes match only at a first character they allow (re.I: ⓒ also matches Ⓒ)
+    first = core[:1]
+    if first in _COPYRIGHT_EN_FIRST and _COPYRIGHT_EN_RE.match(core):
         return True
-    has_mark = "저작권자" in core or "ⓒ" in core or "©" in core or _COPYRIGHT_WORD_RE.match(core)
+    has_mark = "저작권자" in core or "ⓒ" in core or "©" in core or (
+        first in _COPYRIGHT_WORD_FIRST and _COPYRIGHT_WORD_RE.match(core))
     if not has_mark or _SENTENCE_END_KO_RE.search(core):  # no mark; a sentence, not a notice
         return False
     return bool(_COPYRIGHT_KO_RE.match(core))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -17,6 +18,8 @@ _PARSER = etree.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, collect_ids=False,
     huge_tree=True,
 )
+# Attribute names are given to lxml as bytes (`el.get(b"class")`, same value as with "class"):
+# a str name is encoded to UTF-8 on every call, ~20% of a get(), and the walks make hundreds.
 _CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
@@ -103,7 +106,7 @@ def with_class(el, *subs: str, tag: str | None = None) -> list:
     the substrings. A walk of a small block: cheaper than an XPath evaluation."""
     out = []
     for d in el.iterdescendants(tag) if tag else el.iterdescendants():
-        cls = d.get("class")
+        cls = d.get(b"class")
         if cls:
             for sub in subs:
                 if sub in cls:
@@ -117,13 +120,13 @@ def items_of(el, parent_tag: str, sub: str, tag: str) -> list:
     out = []
     for d in el.iterdescendants(tag):
         p = d.getparent()
-        if p is not el and p.tag == parent_tag and sub in (p.get("class") or ""):
+        if p is not el and p.tag == parent_tag and sub in (p.get(b"class") or ""):
             out.append(d)
     return out
 
 
 def classes(el) -> list[str]:
-    return (el.get("class") or "").split()
+    return (el.get(b"class") or "").split()
 
 
 XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
@@ -132,7 +135,7 @@ XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
 def has_class(el, *names: str) -> bool:
     """class_xpath's test without XPath: one of `names` is a token of @class (split on XML
     spaces, as XPath's normalize-space does)."""
-    cls = el.get("class")
+    cls = el.get(b"class")
     if not cls:
         return False
     for n in names:  # the substring test first: most elements fail it
@@ -166,9 +169,13 @@ _WS_RE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def is_hidden(el) -> bool:
-    if el.get("hidden") is not None:
+    return hidden_by(el.get(b"hidden"), el.get(b"style"))
+
+
+def hidden_by(hidden: str | None, style: str | None) -> bool:
+    """is_hidden from the element's `hidden` and `style` attribute values."""
+    if hidden is not None:
         return True
-    style = el.get("style")
     if style:
         s = style.replace(" ", "").lower()
         return "display:none" in s or "visibility:hidden" in s
@@ -178,23 +185,25 @@ def is_hidden(el) -> bool:
 _CAPTION_RE = re.compile(r"caption|(?:^|[_\-\s])cap(?:[_\-\s]|$)", re.I)
 
 
+@lru_cache(maxsize=1024)  # pure; the same few class names recur on every page
 def _is_caption_class(cls: str | None) -> bool:
     return bool(cls) and _CAPTION_RE.search(cls) is not None
 
 
 def _emit(el, out: list, alt: bool, captions: bool = True) -> None:
     tag = el.tag
+    # one items() call instead of a get() per name; an element holds each name once
+    attrs = dict(el.items()) if isinstance(tag, str) and tag not in SKIP_TAGS else None
     if (
-        isinstance(tag, str)
-        and tag not in SKIP_TAGS
-        and not is_hidden(el)
-        and (captions or not (tag == "figcaption" or _is_caption_class(el.get("class"))))
+        attrs is not None
+        and not hidden_by(attrs.get("hidden"), attrs.get("style"))
+        and (captions or not (tag == "figcaption" or _is_caption_class(attrs.get("class"))))
     ):
         if tag == "br":
             out.append(_BR)
         elif tag == "img":
-            if alt and el.get("alt"):
-                out.append(el.get("alt"))
+            if alt and attrs.get("alt"):
+                out.append(attrs["alt"])
         else:
             brk = _BREAKS.get(tag, 0)
             if tag == "li":
@@ -215,47 +224,15 @@ def _emit(el, out: list, alt: bool, captions: bool = True) -> None:
 
 
 def _compose(pieces: list) -> str:
+    """Pieces (text, break levels, <br>, bullets, cell tabs) -> lines. A line's pending break
+    level is the most blank lines asked for before its next text (two `<p>`s: one blank)."""
+    # one loop with the line-opening steps written out (closures cost a call per piece)
     lines: list[str] = []
     cur: list[str] = []
     at_start = True
     pending = 0
-
-    def flush() -> None:
-        nonlocal cur, at_start
-        lines.append("".join(cur).rstrip(" "))
-        cur = []
-        at_start = True
-
-    def open_line() -> None:
-        nonlocal pending
-        if pending:
-            if cur:
-                flush()
-            if lines:
-                blanks = 0
-                for ln in reversed(lines):
-                    if ln:
-                        break
-                    blanks += 1
-                lines.extend([""] * max(0, pending - 1 - blanks))
-            pending = 0
-
     for p in pieces:
-        if isinstance(p, int):
-            pending = max(pending, p)
-        elif p is _BR:
-            if pending and cur:
-                open_line()
-            pending = 0
-            flush()
-        elif p is _BULLET:
-            open_line()
-            cur.append("  • ")
-            at_start = True
-        elif p is _TAB:
-            cur.append("\t")
-            at_start = True
-        else:
+        if isinstance(p, str):
             # runs of ASCII space -> one space; text with none (only single spaces, nothing
             # unprintable) is already so
             s = p if p.isprintable() and "  " not in p else _WS_RE.sub(" ", p)
@@ -264,12 +241,52 @@ def _compose(pieces: list) -> str:
             if not s:
                 continue
             if pending:
-                open_line()
+                if cur:
+                    lines.append("".join(cur).rstrip(" "))
+                    cur = []
+                if lines:
+                    _blank_lines(lines, pending)
+                pending = 0
             cur.append(s)
             at_start = False
+        elif p is _BR:
+            if pending and cur:
+                lines.append("".join(cur).rstrip(" "))
+                cur = []
+                _blank_lines(lines, pending)
+            pending = 0
+            lines.append("".join(cur).rstrip(" "))
+            cur = []
+            at_start = True
+        elif p is _BULLET:
+            if pending:
+                if cur:
+                    lines.append("".join(cur).rstrip(" "))
+                    cur = []
+                if lines:
+                    _blank_lines(lines, pending)
+                pending = 0
+            cur.append("  • ")
+            at_start = True
+        elif p is _TAB:
+            cur.append("\t")
+            at_start = True
+        elif p > pending:  # a break level
+            pending = p
     if cur:
-        flush()
+        lines.append("".join(cur).rstrip(" "))
     return "\n".join(lines).strip("\n")
+
+
+def _blank_lines(lines: list[str], pending: int) -> None:
+    """Blank lines after `lines` up to pending - 1 (those already there count)."""
+    blanks = 0
+    for ln in reversed(lines):
+        if ln:
+            break
+        blanks += 1
+    if pending - 1 > blanks:
+        lines.extend([""] * (pending - 1 - blanks))
 
 
 def render_element(el, *, img_alt: bool = False, captions: bool = True) -> str:

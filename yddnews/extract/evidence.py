@@ -122,7 +122,9 @@ def title_from_title_tag(root) -> str | None:
     head = child(root, "head")
     el = child(head, "title") if head is not None else None
     raw = normalize_space(text_content(el) if el is not None else "".join(TITLE_TEXT(root)))
-    title = _SITE_AFFIX_RE.sub("", raw).strip()
+    # every affix names the site (`ybstv` in any case: casefold() covers re.I's `ſ`)
+    title = (_SITE_AFFIX_RE.sub("", raw) if "영등포신문" in raw or "ybstv" in raw.casefold()
+             else raw).strip()
     return None if not title or title.lower() in ("영등포신문", "ybstv") else title
 
 
@@ -190,7 +192,7 @@ def reporter_box_text(scope) -> list[str]:
     out: list[str] = []
     boxes: list = []
     for el in scope.iterdescendants():
-        cls = el.get("class")
+        cls = el.get(b"class")
         # = any(c in cls for c in _REPORTER_BOX_CLASSES), without a generator per element
         if cls and ("jour_box" in cls or "reporter_box" in cls or "journalist" in cls):
             if boxes and any(a in boxes for a in el.iterancestors()):
@@ -206,8 +208,8 @@ def head_metas(root) -> dict[str, str]:
     head = child(root, "head")
     out: dict[str, str] = {}
     for el in (head if head is not None else root).iter("meta"):
-        key = el.get("property") or el.get("name")
-        content = el.get("content")
+        key = el.get(b"property") or el.get(b"name")
+        content = el.get(b"content")
         if key and content and content.strip() and key not in out:
             out[key] = normalize_space(content)
     return out
@@ -228,7 +230,7 @@ def gather(root, art: Article, header_el, listing, scope=None) -> Evidence:
     ev.add("published_at", "meta", parse_kst(metas.get("article:published_time")
                                              or metas.get("og:article:published_time")))
     if header_el is not None:
-        tf = text_fields(render_element(header_el, captions=False))
+        tf = text_fields(render_element(header_el, captions=False), head_only=True)
         ev.add("title", "text", tf.title)
         ev.add("section", "text", tf.section)
         ev.add("published_at", "text", tf.published_at)

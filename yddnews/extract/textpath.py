@@ -90,8 +90,10 @@ def _is_info_line(line: str) -> bool:
     return bool(PUBLISHED_RE.search(line) or MODIFIED_RE.search(line))
 
 
-def text_fields(text: str) -> TextFields:
-    """Article fields from rendered text; all empty when there is no `등록` line."""
+def text_fields(text: str, *, head_only: bool = False) -> TextFields:
+    """Article fields from rendered text; all empty when there is no `등록` line.
+    `head_only`: only section, title, subtitle and published_at (what the cross-checks read
+    from a header block's text); the other fields stay empty."""
     f = TextFields()
     raw = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if raw and raw[0].startswith("URL:"):
@@ -103,7 +105,7 @@ def text_fields(text: str) -> TextFields:
     # the widget ends at `기상청 제공`; the header never starts above it
     floor = 0
     for i, ln in enumerate(lines[:200]):
-        if PROVIDER_LINE_RE.match(ln):
+        if "기상청" in ln and PROVIDER_LINE_RE.match(ln):  # the substring test first: cheaper
             floor = i + 1
             break
 
@@ -132,8 +134,9 @@ def text_fields(text: str) -> TextFields:
     info = " ".join(lines[top:bottom])
     m = PUBLISHED_RE.search(info)
     f.published_at = parse_kst(m.group(1)) if m else None
-    m = MODIFIED_RE.search(info)
-    f.modified_at = parse_kst(m.group(1)) if m else None
+    if not head_only:
+        m = MODIFIED_RE.search(info)
+        f.modified_at = parse_kst(m.group(1)) if m else None
 
     # header lines: non-blank, non-bullet lines above the info block
     head: list[str] = []
@@ -161,6 +164,8 @@ def text_fields(text: str) -> TextFields:
             f.title = head[t]
             subs = head[t + 1:]
         f.subtitle = "\n".join(subs) or None
+    if head_only:
+        return f
 
     # body: after the info block up to copyright / most-read / end
     paragraphs: list[str] = []

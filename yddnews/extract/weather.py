@@ -57,6 +57,7 @@ HEADER_DATE_ANY_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=256)  # pure; every page of a day shows the same header date text
 def header_date(text: str) -> str | None:
     """The page header date `2026.01.01 (목)` (or another form with a weekday, see
     HEADER_DATE_ANY_RE) -> `2026-01-01`: the first valid one in the text."""

@@ -58,7 +58,7 @@ def page_landmarks(root) -> tuple:
     caption = container = None
     for node in top.iter():
         if container is None:
-            cls = node.get("class")
+            cls = node.get(b"class")
             if cls and "arv_" in cls and is_container_class(cls):
                 container = node
                 if caption is not None:

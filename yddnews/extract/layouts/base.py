@@ -18,7 +18,7 @@ from yddnews.items import Article
 from yddnews.site import article_no
 
 from ..clean import caption_text, finish_body, is_photo_credit, normalize_space, table_rows_to_text
-from ..dom import SKIP_TAGS, element_text, is_hidden, render_element
+from ..dom import SKIP_TAGS, element_text, hidden_by, render_element
 
 _JUNK_CLASS_RE = re.compile(
     r"(?:^|[_\-])(?:ad|ads|adv|advert\w*|adsense|adsbygoogle|banner|share|sns|social|sponsor|"
@@ -105,17 +105,25 @@ _PLAIN_PATH_RE = re.compile(r"/[A-Za-z0-9_\-]+(?:[./][A-Za-z0-9_\-]+)*")
 _HTTP_ORIGIN_RE = re.compile(r"https?://[^/?#\[\]@\\\s\x00-\x1f\x7f]*(?=[/?#]|$)")
 
 
+_LAST_ORIGIN: list = [None, None]  # [base URL, its plain origin or ""]: a page's images share it
+
+
 def join_url(base_url: str, src: str) -> str:
     """= urljoin(base_url, src), without urllib's parsing for the usual image path."""
     if _PLAIN_PATH_RE.fullmatch(src):
-        m = _HTTP_ORIGIN_RE.match(base_url)
-        if m and m.group().isascii():
-            return m.group() + src
+        if _LAST_ORIGIN[0] == base_url:
+            origin = _LAST_ORIGIN[1]
+        else:
+            m = _HTTP_ORIGIN_RE.match(base_url)
+            origin = m.group() if m and m.group().isascii() else ""
+            _LAST_ORIGIN[:] = base_url, origin
+        if origin:
+            return origin + src
     return urljoin(base_url, src)
 
 
 def _img_url(img, base_url: str) -> str | None:
-    src = (img.get("src") or "").strip()
+    src = (img.get(b"src") or "").strip()
     if not src or src.startswith("data:"):
         for attr in ("data-src", "data-original", "data-lazy-src", "data-url"):
             if img.get(attr):
@@ -159,7 +167,7 @@ class BodyWalker:
         for el in box.iter():
             if el is box or not isinstance(el.tag, str):
                 continue
-            if el.tag == "figcaption" or class_flags(el.get("class"), el.get("id"))[2]:
+            if el.tag == "figcaption" or class_flags(el.get(b"class"), el.get(b"id"))[2]:
                 return element_text(el) or None
         return None
 
@@ -184,11 +192,13 @@ class BodyWalker:
         tag = el.tag
         if not isinstance(tag, str) or tag in _SKIP_IN_BODY:
             return
-        if el.keys():  # attributes: hidden? junk? a photo box or a caption by its class?
-            if is_hidden(el):
+        attrs = el.items()
+        if attrs:  # hidden? junk? a photo box or a caption by its class?
+            a = dict(attrs)  # one call instead of a get() per name; each name occurs once
+            if hidden_by(a.get("hidden"), a.get("style")):
                 return
-            cls = el.get("class")
-            junk, photo, caption = class_flags(cls, el.get("id"))
+            cls = a.get("class")
+            junk, photo, caption = class_flags(cls, a.get("id"))
             if junk:
                 return
         else:

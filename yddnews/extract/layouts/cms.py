@@ -59,7 +59,7 @@ class CmsSkin(ArticleParser):
         # a walk that stops at the first one (cheaper than an XPath evaluation)
         for scope in (self.container.iterdescendants(), self.root.getroottree().iter()):
             for el in scope:
-                if el.get("id") == "news_body_area":
+                if el.get(b"id") == "news_body_area":
                     return el
         return None
 

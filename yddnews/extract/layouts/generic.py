@@ -59,7 +59,7 @@ def find_container(root):
     """The first element (document order) with an arv_* class, or None: the layout switch's
     key. A walk that stops there is cheaper than an XPath over the whole page."""
     for el in root.iter():
-        cls = el.get("class")
+        cls = el.get(b"class")
         if cls and "arv_" in cls and is_container_class(cls):
             return el
     return None
@@ -104,7 +104,7 @@ def subtitle_candidates(top) -> list:
         if el.tag in ("h3", "h4"):
             out.append(el)
         else:
-            cls = el.get("class")
+            cls = el.get(b"class")
             if cls and ("sub_tit" in cls or "subtitle" in cls):  # sub_tit covers sub_title
                 out.append(el)
     return out
